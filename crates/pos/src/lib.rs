@@ -1,1 +1,3 @@
-//! placeholder
+//! placeholder: the pos helpers replace this map.
+
+pub mod bits;
