@@ -55,10 +55,10 @@ impl BitWriter {
             if byte_index == self.bytes.len() {
                 self.bytes.push(0);
             }
-            if bit == 1 {
-                if let Some(byte) = self.bytes.get_mut(byte_index) {
-                    *byte |= 0x80 >> (self.len_bits % 8);
-                }
+            if bit == 1
+                && let Some(byte) = self.bytes.get_mut(byte_index)
+            {
+                *byte |= 0x80 >> (self.len_bits % 8);
             }
             self.len_bits += 1;
         }

@@ -1,6 +1,19 @@
 //! placeholder: the pos helpers replace this map.
 
 pub mod bits;
+pub mod checkpoint;
+pub mod error;
+pub mod fse;
+pub mod header;
+pub mod park;
+pub mod plot;
+pub mod prover;
 pub mod quality;
+pub mod read_at;
 
+pub use error::PlotError;
+pub use fse::FseError;
+pub use header::{HeaderVersion, PlotHeader};
+pub use plot::Plot;
 pub use quality::quality_string;
+pub use read_at::{CountingReader, ReadAt};

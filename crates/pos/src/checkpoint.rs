@@ -1,0 +1,216 @@
+//! From a challenge to P7 positions: the C1 checkpoints and the C3 delta parks (plot-format §7–§8).
+//!
+//! ```text
+//! C1: one ceil(k/8)-byte left-aligned f7 per 10000 f7 values, then an all-zero terminator
+//! C3: one park of C3Size bytes per C1 entry: u16 BE length | FSE (R = 1.0) f7 deltas
+//! ```
+//!
+//! chiapos' walk misses some proofs (the checkpoint entry itself, entries at the end of the previous
+//! park, runs ending at park offset 9998/9999). This walk finds every position whose f7 equals the
+//! target: binary search for the last checkpoint ≤ target, step back one park when the checkpoint
+//! equals the target, and walk the deltas until the value passes the target.
+
+use crate::error::PlotError;
+use crate::fse::{DeltaTable, FseDecoder};
+use crate::header::read_exact;
+use crate::park::byte_align;
+use crate::read_at::ReadAt;
+
+/// f7 values per C1 entry and per C3 park (`kCheckpoint1Interval`).
+pub const CHECKPOINT1_INTERVAL: u64 = 10_000;
+/// Window (bytes) of C1 read at once once the binary search has narrowed down that far.
+const C1_WINDOW_BYTES: u64 = 4096;
+
+/// Bytes of one C3 park (`CalculateC3Size`): 8 bits per entry for k < 20, else 2.4 bits.
+pub fn c3_park_size(k: u8) -> u64 {
+    if k < 20 {
+        CHECKPOINT1_INTERVAL
+    } else {
+        byte_align(24_000)
+    }
+}
+
+/// Where C1 and C3 live, checked against the file at open.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Checkpoints {
+    pub(crate) k: u8,
+    pub(crate) c1_start: u64,
+    /// C1 slots including the terminator (and any padding, which reads as zero).
+    pub(crate) c1_slots: u64,
+    pub(crate) c3_start: u64,
+    pub(crate) file_size: u64,
+}
+
+impl Checkpoints {
+    fn entry_size(&self) -> u64 {
+        byte_align(u64::from(self.k))
+    }
+
+    /// C1 entries `first..first + out.len()`, with the zero terminator (and padding) mapped to
+    /// `u64::MAX` so the sequence stays sorted.
+    fn read_c1<R: ReadAt + ?Sized>(
+        &self,
+        reader: &R,
+        first: u64,
+        out: &mut Vec<u64>,
+        count: u64,
+    ) -> Result<(), PlotError> {
+        let size = self.entry_size();
+        let mut bytes = vec![0u8; (count * size) as usize];
+        read_exact(
+            reader,
+            self.c1_start + first * size,
+            &mut bytes,
+            "C1 entries",
+        )?;
+        out.clear();
+        let shift = 8 * size as u32 - u32::from(self.k);
+        for (i, chunk) in bytes.chunks_exact(size as usize).enumerate() {
+            let value = chunk.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)) >> shift;
+            let index = first + i as u64;
+            out.push(if value == 0 && index > 0 {
+                u64::MAX
+            } else {
+                value
+            });
+        }
+        Ok(())
+    }
+
+    fn c1_at<R: ReadAt + ?Sized>(&self, reader: &R, index: u64) -> Result<u64, PlotError> {
+        let mut one = Vec::with_capacity(1);
+        self.read_c1(reader, index, &mut one, 1)?;
+        Ok(one.first().copied().unwrap_or(u64::MAX))
+    }
+
+    /// Every P7 position whose f7 equals `target`, ascending.
+    pub(crate) fn positions<R: ReadAt + ?Sized>(
+        &self,
+        reader: &R,
+        target: u64,
+    ) -> Result<Vec<u64>, PlotError> {
+        // Binary search for the first C1 index whose value is > target, in [lo, hi].
+        let per_window = (C1_WINDOW_BYTES / self.entry_size()).max(2);
+        let (mut lo, mut hi) = (0u64, self.c1_slots);
+        while hi - lo > per_window {
+            let mid = lo + (hi - lo) / 2;
+            if self.c1_at(reader, mid)? > target {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        // Read the window plus the entry before it (the candidate checkpoint).
+        let first = lo.saturating_sub(1);
+        let mut window = Vec::new();
+        self.read_c1(reader, first, &mut window, hi - first)?;
+        let first_greater = first + window.iter().take_while(|&&v| v <= target).count() as u64;
+        let Some(last_le) = first_greater.checked_sub(1) else {
+            return Ok(Vec::new()); // target is below the smallest f7
+        };
+        let checkpoint = self.c1_value(reader, &window, first, last_le)?;
+        // A run equal to the checkpoint may start in earlier parks.
+        let mut start_park = last_le;
+        if checkpoint == target {
+            while start_park > 0 && self.c1_value(reader, &window, first, start_park - 1)? == target
+            {
+                start_park -= 1;
+            }
+            start_park = start_park.saturating_sub(1);
+        }
+        let mut found = Vec::new();
+        let mut park_bytes = Vec::new();
+        for park in start_park..=last_le {
+            let mut value = self.c1_value(reader, &window, first, park)?;
+            let mut position = park * CHECKPOINT1_INTERVAL;
+            if value == target {
+                found.push(position);
+            }
+            self.read_c3_park(reader, park, &mut park_bytes)?;
+            let stream = c3_stream(&park_bytes, park)?;
+            let mut decoder = FseDecoder::new(
+                DeltaTable::R1_0,
+                stream,
+                (CHECKPOINT1_INTERVAL - 1) as usize,
+            )
+            .map_err(|source| PlotError::CorruptDeltas {
+                table: "C3",
+                park,
+                source,
+            })?;
+            while let Some(delta) =
+                decoder
+                    .next_symbol()
+                    .map_err(|source| PlotError::CorruptDeltas {
+                        table: "C3",
+                        park,
+                        source,
+                    })?
+            {
+                value += u64::from(delta);
+                position += 1;
+                if value > target {
+                    return Ok(found);
+                }
+                if value == target {
+                    found.push(position);
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    fn c1_value<R: ReadAt + ?Sized>(
+        &self,
+        reader: &R,
+        window: &[u64],
+        first: u64,
+        index: u64,
+    ) -> Result<u64, PlotError> {
+        match index
+            .checked_sub(first)
+            .and_then(|i| window.get(i as usize))
+        {
+            Some(&v) => Ok(v),
+            None => self.c1_at(reader, index),
+        }
+    }
+
+    fn read_c3_park<R: ReadAt + ?Sized>(
+        &self,
+        reader: &R,
+        park: u64,
+        buf: &mut Vec<u8>,
+    ) -> Result<(), PlotError> {
+        let offset = self.c3_start + park * c3_park_size(self.k);
+        // The final park may be cut short by the file's end (its tail is padding).
+        let len = c3_park_size(self.k).min(self.file_size.saturating_sub(offset));
+        buf.resize(len as usize, 0);
+        read_exact(reader, offset, buf, "C3 park")
+    }
+}
+
+/// The FSE stream of one C3 park: a big-endian length, then that many bytes.
+fn c3_stream(park_bytes: &[u8], park: u64) -> Result<&[u8], PlotError> {
+    let len = match park_bytes.get(..2) {
+        Some(b) => u16::from_be_bytes([b[0], b[1]]),
+        None => 0,
+    };
+    let max = park_bytes.len().saturating_sub(2) as u64;
+    if len == 0 || u64::from(len) > max {
+        return Err(PlotError::BadDeltaLength {
+            table: "C3",
+            park,
+            len,
+            max,
+        });
+    }
+    park_bytes
+        .get(2..2 + usize::from(len))
+        .ok_or(PlotError::BadDeltaLength {
+            table: "C3",
+            park,
+            len,
+            max,
+        })
+}

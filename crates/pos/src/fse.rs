@@ -1,0 +1,351 @@
+//! FSE (tANS) decoding of park and C3 deltas with chiapos' fixed tables (plot-format §5).
+//!
+//! chiapos stores no table in the stream: both sides derive the normalized counts from a constant
+//! R per table. The counts are embedded here as the integers chiapos computes (recomputing them in
+//! floating point would be a needless risk), and the decode table is built exactly like
+//! `FSE_buildDTable` (the spread order matters).
+//!
+//! The decoder is streaming: symbols come out first to last, so a caller that needs only the first
+//! few deltas stops early.
+
+use std::sync::OnceLock;
+
+/// `log2` of the number of decoder states.
+const TABLE_LOG: u32 = 14;
+const TABLE_SIZE: usize = 1 << TABLE_LOG;
+
+/// Which fixed distribution a stream was encoded with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DeltaTable {
+    /// P1, R = 4.7.
+    R4_7,
+    /// P2 and P3, R = 2.75.
+    R2_75,
+    /// P4, R = 2.7.
+    R2_7,
+    /// P5, R = 2.6.
+    R2_6,
+    /// P6, R = 2.45.
+    R2_45,
+    /// C3, R = 1.0.
+    R1_0,
+}
+
+impl DeltaTable {
+    /// The distribution of park table `t` (1..=6), or `None` for other tables.
+    pub fn for_park_table(t: u8) -> Option<Self> {
+        Some(match t {
+            1 => Self::R4_7,
+            2 | 3 => Self::R2_75,
+            4 => Self::R2_7,
+            5 => Self::R2_6,
+            6 => Self::R2_45,
+            _ => return None,
+        })
+    }
+
+    /// (explicit counts of the first symbols, number of symbols N); the rest of 0..N count −1.
+    fn counts(self) -> (&'static [u16], usize) {
+        match self {
+            Self::R4_7 => (
+                &[
+                    1504, 2811, 2273, 1837, 1485, 1200, 970, 784, 634, 512, 414, 335, 271, 219,
+                    177, 143, 116, 93, 76, 61, 49, 40, 32, 26, 21, 17, 14, 11, 9, 7, 6, 5, 4, 3, 3,
+                    2, 2,
+                ],
+                255,
+            ),
+            Self::R2_75 => (
+                &[
+                    2482, 4169, 2898, 2015, 1400, 973, 677, 470, 327, 227, 158, 110, 76, 53, 37,
+                    26, 18, 12, 9, 6, 4, 3, 2,
+                ],
+                255,
+            ),
+            Self::R2_7 => (
+                &[
+                    2524, 4219, 2913, 2011, 1389, 959, 662, 457, 316, 218, 151, 104, 72, 50, 34,
+                    24, 16, 11, 8, 5, 4, 3, 2,
+                ],
+                255,
+            ),
+            Self::R2_6 => (
+                &[
+                    2613, 4324, 2943, 2004, 1364, 928, 632, 430, 293, 199, 136, 92, 63, 43, 29, 20,
+                    14, 9, 6, 4, 3, 2,
+                ],
+                255,
+            ),
+            Self::R2_45 => (
+                &[
+                    2758, 4489, 2985, 1985, 1319, 877, 583, 388, 258, 171, 114, 76, 50, 34, 22, 15,
+                    10, 7, 4, 3, 2,
+                ],
+                255,
+            ),
+            Self::R1_0 => (&[5989, 6505, 2393, 880, 324, 119, 44, 16, 6, 2], 116),
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Self::R4_7 => 0,
+            Self::R2_75 => 1,
+            Self::R2_7 => 2,
+            Self::R2_6 => 3,
+            Self::R2_45 => 4,
+            Self::R1_0 => 5,
+        }
+    }
+
+    fn decode_table(self) -> &'static DecodeTable {
+        static TABLES: [OnceLock<DecodeTable>; 6] = [
+            OnceLock::new(),
+            OnceLock::new(),
+            OnceLock::new(),
+            OnceLock::new(),
+            OnceLock::new(),
+            OnceLock::new(),
+        ];
+        let slot = &TABLES[self.index()];
+        slot.get_or_init(|| DecodeTable::build(self))
+    }
+}
+
+/// One decoder state: the symbol it emits, and how to reach the next state.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cell {
+    symbol: u8,
+    nb_bits: u8,
+    base: u16,
+}
+
+struct DecodeTable {
+    cells: Box<[Cell; TABLE_SIZE]>,
+}
+
+impl DecodeTable {
+    /// `FSE_buildDTable`: low-probability symbols at the top, the rest spread with step 10243.
+    fn build(table: DeltaTable) -> Self {
+        let (explicit, n) = table.counts();
+        let mut cells = Box::new([Cell::default(); TABLE_SIZE]);
+        let mut next = [0u32; 256];
+        let mut high = TABLE_SIZE - 1;
+        for (symbol, slot) in next.iter_mut().enumerate().take(n) {
+            match explicit.get(symbol) {
+                Some(&count) => *slot = u32::from(count),
+                None => {
+                    cells[high].symbol = symbol as u8;
+                    high -= 1;
+                    *slot = 1;
+                }
+            }
+        }
+        let step = (TABLE_SIZE >> 1) + (TABLE_SIZE >> 3) + 3;
+        let mask = TABLE_SIZE - 1;
+        let mut pos = 0usize;
+        for (symbol, &count) in explicit.iter().enumerate() {
+            for _ in 0..count {
+                cells[pos].symbol = symbol as u8;
+                pos = (pos + step) & mask;
+                while pos > high {
+                    pos = (pos + step) & mask;
+                }
+            }
+        }
+        debug_assert_eq!(pos, 0, "the spread must visit every cell once");
+        for cell in cells.iter_mut() {
+            let slot = &mut next[usize::from(cell.symbol)];
+            let x = *slot;
+            *slot += 1;
+            let nb_bits = TABLE_LOG - (31 - x.leading_zeros());
+            cell.nb_bits = nb_bits as u8;
+            cell.base = ((x << nb_bits) - TABLE_SIZE as u32) as u16;
+        }
+        Self { cells }
+    }
+
+    fn cell(&self, state: u16) -> Cell {
+        self.cells[usize::from(state) & (TABLE_SIZE - 1)]
+    }
+}
+
+/// Why an FSE stream does not decode.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FseError {
+    /// A zero-length stream (`BIT_initDStream` rejects it).
+    #[error("empty delta stream")]
+    Empty,
+    /// The last byte is zero, so the end marker bit is missing.
+    #[error("delta stream of {len} bytes has no end marker (last byte is 0)")]
+    NoEndMarker {
+        /// Stream length.
+        len: usize,
+    },
+    /// The stream holds more symbols than the destination (`dstSize_tooSmall`).
+    #[error("delta stream holds more than {capacity} symbols")]
+    TooManySymbols {
+        /// Symbols allowed.
+        capacity: usize,
+    },
+}
+
+/// Reads a stream from its last bit toward its first, as FSE's `BIT_DStream` does.
+struct BackwardBits<'a> {
+    bytes: &'a [u8],
+    /// Unread payload bits; negative once the decoder has read past the start (overflow).
+    remaining: i64,
+}
+
+impl<'a> BackwardBits<'a> {
+    fn new(bytes: &'a [u8]) -> Result<Self, FseError> {
+        let last = *bytes.last().ok_or(FseError::Empty)?;
+        if last == 0 {
+            return Err(FseError::NoEndMarker { len: bytes.len() });
+        }
+        let marker = 7 - i64::from(last.leading_zeros());
+        Ok(Self {
+            bytes,
+            remaining: 8 * (bytes.len() as i64 - 1) + marker,
+        })
+    }
+
+    /// The next `n` (1..=14) bits, first-read bit most significant; zeros past the start.
+    fn read(&mut self, n: u32) -> u16 {
+        let end = self.remaining;
+        self.remaining -= i64::from(n);
+        let start = self.remaining;
+        // Bits [start, end) of the little-endian integer; negative indices read as zero.
+        let low = start.max(0);
+        let byte = (low / 8) as usize;
+        let mut window = 0u64;
+        for (i, b) in self.bytes.iter().skip(byte).take(4).enumerate() {
+            window |= u64::from(*b) << (8 * i);
+        }
+        let taken = (end - low).max(0) as u32;
+        let bits = (window >> (low % 8)) & ((1u64 << taken) - 1);
+        // Bits below 0 that were "read" become zero low bits.
+        (bits << (low - start)) as u16
+    }
+
+    fn overflowed(&self) -> bool {
+        self.remaining < 0
+    }
+}
+
+/// Streams the symbols of one FSE stream, first to last.
+pub struct FseDecoder<'a> {
+    table: &'static DecodeTable,
+    bits: BackwardBits<'a>,
+    states: [u16; 2],
+    turn: usize,
+    /// The symbol still owed after the bit stream ran out, then `done`.
+    last: Option<u8>,
+    done: bool,
+    emitted: usize,
+    capacity: usize,
+}
+
+impl<'a> FseDecoder<'a> {
+    /// Starts decoding `stream`, allowing at most `capacity` symbols (2047 for parks, 10000 for C3).
+    pub fn new(table: DeltaTable, stream: &'a [u8], capacity: usize) -> Result<Self, FseError> {
+        let mut bits = BackwardBits::new(stream)?;
+        let s1 = bits.read(TABLE_LOG);
+        let s2 = bits.read(TABLE_LOG);
+        Ok(Self {
+            table: table.decode_table(),
+            bits,
+            states: [s1, s2],
+            turn: 0,
+            last: None,
+            done: false,
+            emitted: 0,
+            capacity,
+        })
+    }
+
+    /// The next symbol, `Ok(None)` at the end of the stream.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next_symbol(&mut self) -> Result<Option<u8>, FseError> {
+        if self.done {
+            return Ok(None);
+        }
+        if self.emitted >= self.capacity {
+            return Err(FseError::TooManySymbols {
+                capacity: self.capacity,
+            });
+        }
+        self.emitted += 1;
+        if let Some(symbol) = self.last.take() {
+            self.done = true;
+            return Ok(Some(symbol));
+        }
+        let cell = self.table.cell(self.states[self.turn]);
+        let value = self.bits.read(u32::from(cell.nb_bits));
+        self.states[self.turn] = cell.base.wrapping_add(value);
+        self.turn ^= 1;
+        if self.bits.overflowed() {
+            // The stream ends here: the other state still holds one symbol (FSE's tail rule).
+            self.last = Some(self.table.cell(self.states[self.turn]).symbol);
+        }
+        Ok(Some(cell.symbol))
+    }
+
+    /// Decodes the whole stream into a vector (at most `capacity` symbols).
+    pub fn decode_all(mut self) -> Result<Vec<u8>, FseError> {
+        let mut out = Vec::with_capacity(self.capacity.min(10_000));
+        while let Some(symbol) = self.next_symbol()? {
+            out.push(symbol);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_sum_to_table_size() {
+        for table in [
+            DeltaTable::R4_7,
+            DeltaTable::R2_75,
+            DeltaTable::R2_7,
+            DeltaTable::R2_6,
+            DeltaTable::R2_45,
+            DeltaTable::R1_0,
+        ] {
+            let (explicit, n) = table.counts();
+            let total: usize =
+                explicit.iter().map(|&c| usize::from(c)).sum::<usize>() + n - explicit.len();
+            assert_eq!(total, TABLE_SIZE, "{table:?}");
+            // Building checks the spread returns to 0 (debug builds).
+            let built = table.decode_table();
+            assert!(built.cells.iter().all(|c| (1..=14).contains(&c.nb_bits)));
+        }
+    }
+
+    #[test]
+    fn rejects_empty_and_unterminated_streams() {
+        assert_eq!(
+            FseDecoder::new(DeltaTable::R1_0, &[], 10).err(),
+            Some(FseError::Empty)
+        );
+        assert_eq!(
+            FseDecoder::new(DeltaTable::R1_0, &[1, 0], 10).err(),
+            Some(FseError::NoEndMarker { len: 2 })
+        );
+    }
+
+    #[test]
+    fn capacity_is_enforced() {
+        let decoder = FseDecoder::new(DeltaTable::R2_75, &[0xAB; 64], 3).unwrap();
+        assert_eq!(
+            decoder.decode_all(),
+            Err(FseError::TooManySymbols { capacity: 3 })
+        );
+    }
+}

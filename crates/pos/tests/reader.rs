@@ -1,0 +1,140 @@
+//! The reader against chiapos 2.0.12: every recorded challenge of the k=18 fixture plots.
+//!
+//! Vectors: crates/vectors/data/pos/*.json, made by `cargo xtask gen-plots`.
+
+#![allow(clippy::unwrap_used)] // tests may unwrap: a failure is the assertion
+
+use serde_json::Value;
+use sickle_pos::{Plot, ReadAt};
+use std::fs::File;
+use std::path::PathBuf;
+
+fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../vectors/data")
+}
+
+struct Row {
+    challenge: [u8; 32],
+    qualities: Vec<[u8; 32]>,
+    proofs: Vec<Vec<u8>>,
+}
+
+fn load(name: &str) -> (Value, Vec<Row>) {
+    let text =
+        std::fs::read_to_string(data_dir().join("pos").join(format!("{name}.json"))).unwrap();
+    let json: Value = serde_json::from_str(&text).unwrap();
+    let rows = json["challenges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| Row {
+            challenge: hex::decode(row["c"].as_str().unwrap())
+                .unwrap()
+                .try_into()
+                .unwrap(),
+            qualities: row["q"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| {
+                    hex::decode(q.as_str().unwrap())
+                        .unwrap()
+                        .try_into()
+                        .unwrap()
+                })
+                .collect(),
+            proofs: row["p"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| hex::decode(p.as_str().unwrap()).unwrap())
+                .collect(),
+        })
+        .collect();
+    (json, rows)
+}
+
+fn open(name: &str) -> Plot<File> {
+    let file = File::open(data_dir().join("plots").join(format!("{name}.plot"))).unwrap();
+    Plot::open(file).unwrap()
+}
+
+/// Unpacks k-bit fields.
+fn unpack(proof: &[u8], k: u8) -> Vec<u64> {
+    (0..64)
+        .map(|i| sickle_pos::bits::read_bits(proof, i * u64::from(k), u32::from(k)).unwrap())
+        .collect()
+}
+
+fn check_plot(name: &str) {
+    let (json, rows) = load(name);
+    let plot = open(name);
+    assert_eq!(plot.k(), 18);
+    assert_eq!(
+        hex::encode(plot.plot_id()),
+        json["plot_id"].as_str().unwrap()
+    );
+    assert_eq!(
+        hex::encode(&plot.header().memo),
+        json["memo"].as_str().unwrap()
+    );
+    let mut reference = 0;
+    let mut extra = 0;
+    for row in &rows {
+        let ours = plot.qualities_for_challenge(&row.challenge).unwrap();
+        // chiapos' answer must be a subsequence of ours, each proof identical.
+        let mut next = 0;
+        for (quality, proof) in row.qualities.iter().zip(&row.proofs) {
+            let index = next
+                + ours[next..]
+                    .iter()
+                    .position(|q| q == quality)
+                    .unwrap_or_else(|| {
+                        panic!("{name}: chiapos quality {} missing", hex::encode(quality))
+                    });
+            let leaves = plot
+                .leaves(plot.p6_positions(&row.challenge).unwrap()[index])
+                .unwrap();
+            let mut ours_sorted = leaves.clone();
+            ours_sorted.sort_unstable();
+            let mut theirs = unpack(proof, 18);
+            theirs.sort_unstable();
+            assert_eq!(ours_sorted, theirs, "{name}: x multiset differs");
+            next = index + 1;
+        }
+        reference += row.qualities.len();
+        extra += ours.len() - row.qualities.len();
+    }
+    let random = json["random_challenges"].as_u64().unwrap() as usize;
+    assert!(rows.len() > random && random >= 1000);
+    assert!(
+        reference > 800,
+        "{name}: only {reference} reference qualities"
+    );
+    eprintln!("{name}: {reference} chiapos qualities matched, {extra} extra found");
+}
+
+#[test]
+fn solo_plot_matches_chiapos() {
+    check_plot("k18-solo");
+}
+
+#[test]
+fn contract_plot_matches_chiapos() {
+    check_plot("k18-contract");
+}
+
+#[test]
+fn byte_slice_reader_gives_the_same_answers() {
+    let bytes = std::fs::read(data_dir().join("plots/k18-solo.plot")).unwrap();
+    assert_eq!(bytes.size(), bytes.len() as u64);
+    let from_slice = Plot::open(bytes).unwrap();
+    let from_file = open("k18-solo");
+    let (_, rows) = load("k18-solo");
+    for row in rows.iter().take(50) {
+        assert_eq!(
+            from_slice.qualities_for_challenge(&row.challenge).unwrap(),
+            from_file.qualities_for_challenge(&row.challenge).unwrap()
+        );
+    }
+}
