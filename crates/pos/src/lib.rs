@@ -3,7 +3,9 @@
 pub mod bits;
 pub mod checkpoint;
 pub mod error;
+pub mod f1;
 pub mod fse;
+pub mod fx;
 pub mod header;
 pub mod park;
 pub mod plot;
@@ -12,7 +14,9 @@ pub mod quality;
 pub mod read_at;
 
 pub use error::PlotError;
+pub use f1::F1Calculator;
 pub use fse::FseError;
+pub use fx::{FxCalculator, Metadata, matches};
 pub use header::{HeaderVersion, PlotHeader};
 pub use plot::Plot;
 pub use quality::quality_string;
