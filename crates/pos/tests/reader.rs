@@ -59,13 +59,6 @@ fn open(name: &str) -> Plot<File> {
     Plot::open(file).unwrap()
 }
 
-/// Unpacks k-bit fields.
-fn unpack(proof: &[u8], k: u8) -> Vec<u64> {
-    (0..64)
-        .map(|i| sickle_pos::bits::read_bits(proof, i * u64::from(k), u32::from(k)).unwrap())
-        .collect()
-}
-
 fn check_plot(name: &str) {
     let (json, rows) = load(name);
     let plot = open(name);
@@ -92,14 +85,8 @@ fn check_plot(name: &str) {
                     .unwrap_or_else(|| {
                         panic!("{name}: chiapos quality {} missing", hex::encode(quality))
                     });
-            let leaves = plot
-                .leaves(plot.p6_positions(&row.challenge).unwrap()[index])
-                .unwrap();
-            let mut ours_sorted = leaves.clone();
-            ours_sorted.sort_unstable();
-            let mut theirs = unpack(proof, 18);
-            theirs.sort_unstable();
-            assert_eq!(ours_sorted, theirs, "{name}: x multiset differs");
+            let ours_proof = plot.full_proof(&row.challenge, index).unwrap();
+            assert_eq!(&ours_proof, proof, "{name}: full proof {index} differs");
             next = index + 1;
         }
         reference += row.qualities.len();
