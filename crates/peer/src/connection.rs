@@ -227,11 +227,9 @@ where
         if let Err(limited) = self.outbound_limit.check(msg.msg_type, msg.data.len())
             && !self.info.exempt
         {
-            {
-                tracing::debug!(msg_type = msg.msg_type, %limited, "outbound rate limit: retrying in 1 s");
-                *deferred = Some((msg, Instant::now() + OUTBOUND_RETRY));
-                return None;
-            }
+            tracing::debug!(msg_type = msg.msg_type, %limited, "outbound rate limit: retrying in 1 s");
+            *deferred = Some((msg, Instant::now() + OUTBOUND_RETRY));
+            return None;
         }
         match self.ws.send(WsMessage::Binary(msg.to_bytes().into())).await {
             Ok(()) => None,

@@ -235,9 +235,14 @@ where
                 close_ws(ws, 1000, "").await;
                 return Err(HandshakeError::NoHandshake("text frame").into());
             }
-            Some(Ok(WsMessage::Close(_))) | None => {
-                return Err(HandshakeError::NoHandshake("connection closed").into());
+            Some(Ok(WsMessage::Close(frame))) => {
+                return Err(HandshakeError::Refused {
+                    code: frame.as_ref().map_or(1005, |f| u16::from(f.code)),
+                    reason: frame.map(|f| f.reason.to_string()).unwrap_or_default(),
+                }
+                .into());
             }
+            None => return Err(HandshakeError::NoHandshake("connection closed").into()),
             Some(Err(err)) => return Err(err.into()),
         }
     }

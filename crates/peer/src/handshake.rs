@@ -151,7 +151,15 @@ pub enum HandshakeError {
     /// The protocol version does not parse.
     #[error("protocol version {0:?} does not parse")]
     BadProtocolVersion(String),
-    /// The peer sent a text frame, closed, or the stream ended before the handshake.
+    /// The peer closed the WebSocket instead of completing the handshake.
+    #[error("peer closed with code {code} reason {reason:?} during the handshake")]
+    Refused {
+        /// Close code it sent.
+        code: u16,
+        /// Reason it sent (chia: a decimal `Err` code).
+        reason: String,
+    },
+    /// The peer sent a text frame, or the stream ended before the handshake.
     #[error("peer did not send a handshake: {0}")]
     NoHandshake(&'static str),
 }
