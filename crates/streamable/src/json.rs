@@ -222,8 +222,55 @@ pub fn object<'v>(
         .ok_or_else(|| JsonError::wrong_kind(type_name, "object", value))
 }
 
+/// Python `int(text)` for decimal text: surrounding whitespace, an optional sign, and digits with
+/// single underscores between them (`" -1_000 "`). Returns `(negative, magnitude)`.
+fn python_int_text(text: &str) -> Option<(bool, u128)> {
+    let text = text.trim();
+    let (negative, digits) = match text.as_bytes().first()? {
+        b'-' => (true, text.get(1..)?),
+        b'+' => (false, text.get(1..)?),
+        _ => (false, text),
+    };
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
+        return None;
+    }
+    let mut magnitude: u128 = 0;
+    for ch in digits.chars().filter(|c| *c != '_') {
+        let digit = ch.to_digit(10)?;
+        magnitude = magnitude.checked_mul(10)?.checked_add(u128::from(digit))?;
+    }
+    Some((negative, magnitude))
+}
+
+/// What Python's `int(item)` gives for a JSON value, as `(negative, magnitude)`: chia converts
+/// integer fields with `uint64(item)`, so numbers (floats truncated), `true`/`false` and decimal
+/// strings all work. `None` means Python raises.
+fn python_int(value: &Value) -> Option<(bool, u128)> {
+    match value {
+        Value::Bool(b) => Some((false, u128::from(*b))),
+        Value::String(s) => python_int_text(s),
+        Value::Number(n) => {
+            if let Some(parsed) = python_int_text(n.as_str()) {
+                return Some(parsed);
+            }
+            let float = n.as_f64()?.trunc();
+            if !float.is_finite() || float.abs() >= 2f64.powi(127) {
+                return None;
+            }
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let magnitude = float.abs() as u128;
+            Some((float < 0.0, magnitude))
+        }
+        _ => None,
+    }
+}
+
 macro_rules! json_int {
-    ($($t:ty => $name:literal, $to:ident, $from:ident);* $(;)?) => {$(
+    ($($t:ty => $name:literal, $from:ident);* $(;)?) => {$(
         impl ToJsonDict for $t {
             fn to_json_dict(&self) -> Value {
                 Number::$from((*self).into())
@@ -233,12 +280,18 @@ macro_rules! json_int {
 
         impl FromJsonDict for $t {
             fn from_json_dict(value: &Value) -> Result<Self, JsonError> {
-                let wide = match value {
-                    Value::Number(n) => n.$to(),
-                    Value::String(s) => s.trim().parse().ok(),
-                    _ => return Err(JsonError::wrong_kind($name, "integer", value)),
-                };
-                wide.and_then(|w| <$t>::try_from(w).ok()).ok_or_else(|| JsonError::OutOfRange {
+                if matches!(value, Value::Null | Value::Array(_) | Value::Object(_)) {
+                    return Err(JsonError::wrong_kind($name, "integer", value));
+                }
+                let converted = python_int(value).and_then(|(negative, magnitude)| {
+                    if negative {
+                        let wide = i128::try_from(magnitude).ok()?.checked_neg()?;
+                        <$t>::try_from(wide).ok()
+                    } else {
+                        <$t>::try_from(magnitude).ok()
+                    }
+                });
+                converted.ok_or_else(|| JsonError::OutOfRange {
                     path: String::new(),
                     type_name: $name,
                     value: match value {
@@ -252,15 +305,15 @@ macro_rules! json_int {
 }
 
 json_int! {
-    u8 => "uint8", as_u128, from_u128;
-    u16 => "uint16", as_u128, from_u128;
-    u32 => "uint32", as_u128, from_u128;
-    u64 => "uint64", as_u128, from_u128;
-    u128 => "uint128", as_u128, from_u128;
-    i8 => "int8", as_i128, from_i128;
-    i16 => "int16", as_i128, from_i128;
-    i32 => "int32", as_i128, from_i128;
-    i64 => "int64", as_i128, from_i128;
+    u8 => "uint8", from_u128;
+    u16 => "uint16", from_u128;
+    u32 => "uint32", from_u128;
+    u64 => "uint64", from_u128;
+    u128 => "uint128", from_u128;
+    i8 => "int8", from_i128;
+    i16 => "int16", from_i128;
+    i32 => "int32", from_i128;
+    i64 => "int64", from_i128;
 }
 
 impl ToJsonDict for bool {
@@ -269,11 +322,18 @@ impl ToJsonDict for bool {
     }
 }
 
+/// Python truthiness, because chia converts with `bool(item)`: `"false"` is true, `0`, `""`,
+/// `null`, `[]` and `{}` are false.
 impl FromJsonDict for bool {
     fn from_json_dict(value: &Value) -> Result<Self, JsonError> {
-        value
-            .as_bool()
-            .ok_or_else(|| JsonError::wrong_kind("bool", "bool", value))
+        Ok(match value {
+            Value::Null => false,
+            Value::Bool(b) => *b,
+            Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+            Value::String(s) => !s.is_empty(),
+            Value::Array(items) => !items.is_empty(),
+            Value::Object(map) => !map.is_empty(),
+        })
     }
 }
 
@@ -283,12 +343,19 @@ impl ToJsonDict for String {
     }
 }
 
+/// chia converts with `str(item)`: strings as they are, `null` → `"None"`, booleans → `"True"` /
+/// `"False"`, integers → their digits. Floats, arrays and objects are refused (Python would use
+/// its `repr`, which nothing should rely on).
 impl FromJsonDict for String {
     fn from_json_dict(value: &Value) -> Result<Self, JsonError> {
-        value
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| JsonError::wrong_kind("str", "string", value))
+        match value {
+            Value::String(s) => Ok(s.clone()),
+            Value::Null => Ok("None".to_owned()),
+            Value::Bool(true) => Ok("True".to_owned()),
+            Value::Bool(false) => Ok("False".to_owned()),
+            Value::Number(n) if n.as_i128().is_some() || n.as_u128().is_some() => Ok(n.to_string()),
+            other => Err(JsonError::wrong_kind("str", "string", other)),
+        }
     }
 }
 
