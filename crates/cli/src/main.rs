@@ -2,6 +2,7 @@
 //!
 //! | command | module |
 //! |---|---|
+//! | `sickle certs init` | [`certs`] |
 //! | `sickle msg decode/encode` | [`msg`] |
 //! | `sickle plots show/check/prove` | [`plots`] |
 //! | `sickle proof verify` | [`proof`] |
@@ -9,6 +10,7 @@
 //! Every command prints its result on stdout; on bad input it prints one line on stderr and exits 1,
 //! with nothing on stdout.
 
+mod certs;
 mod msg;
 mod plots;
 mod proof;
@@ -28,6 +30,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Create chia-style TLS certificates (private CA and node certificates).
+    #[command(subcommand)]
+    Certs(certs::CertsCommand),
     /// Decode and encode protocol messages (chia's to_json_dict JSON <-> Streamable hex).
     #[command(subcommand)]
     Msg(msg::MsgCommand),
@@ -42,6 +47,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Certs(cmd) => certs::run(cmd),
         Command::Msg(cmd) => msg::run(cmd),
         Command::Plots(cmd) => plots::run(cmd),
         Command::Proof(cmd) => proof::run(cmd),

@@ -41,4 +41,4 @@ pub use handshake::{HandshakeError, LocalIdentity, ProtocolVersion, protocol_ver
 pub use message::{Handshake, Message};
 pub use peer::{Peer, PeerInfo};
 pub use server::{ServerConfig, serve};
-pub use tls::{TlsSetup, node_id};
+pub use tls::{TlsSetup, node_id, verify_cert_chain};

@@ -21,6 +21,26 @@ pub fn node_id(cert_der: &[u8]) -> [u8; 32] {
     Sha256::digest(cert_der).into()
 }
 
+/// Checks that `cert_pem`'s first certificate chains to the CA in `ca_cert_pem`, the way a chia
+/// peer checks it (signature and validity only; no name or usage checks).
+pub fn verify_cert_chain(ca_cert_pem: &str, cert_pem: &str) -> Result<(), CertError> {
+    let mut roots = RootCertStore::empty();
+    for ca in parse_certs(ca_cert_pem, "ca certificate")? {
+        roots
+            .add(ca)
+            .map_err(|err| CertError::TrustAnchor(err.to_string()))?;
+    }
+    let chain = parse_certs(cert_pem, "node certificate")?;
+    let (leaf, intermediates) = chain.split_first().ok_or(CertError::NoCertificate {
+        what: "node certificate",
+    })?;
+    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
+        .build()
+        .map_err(|err| CertError::TrustAnchor(err.to_string()))?;
+    verifier.verify_client_cert(leaf, intermediates, UnixTime::now())?;
+    Ok(())
+}
+
 /// The TLS settings of one node: its certificate and key, and the CA its peers must chain to.
 #[derive(Clone)]
 pub struct TlsSetup {
