@@ -213,21 +213,36 @@ impl<'a> BackwardBits<'a> {
     }
 
     /// The next `n` (1..=14) bits, first-read bit most significant; zeros past the start.
+    #[inline]
     fn read(&mut self, n: u32) -> u16 {
         let end = self.remaining;
         self.remaining -= i64::from(n);
         let start = self.remaining;
-        // Bits [start, end) of the little-endian integer; negative indices read as zero.
-        let low = start.max(0);
-        let byte = (low / 8) as usize;
-        let mut window = 0u64;
-        for (i, b) in self.bytes.iter().skip(byte).take(4).enumerate() {
-            window |= u64::from(*b) << (8 * i);
+        if start >= 0 {
+            // Bits [start, end) of the little-endian integer: one unaligned 8-byte load.
+            let byte = (start / 8) as usize;
+            let window = match self.bytes.get(byte..byte + 8) {
+                Some(b) => u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
+                None => self.load_tail(byte),
+            };
+            return ((window >> (start % 8)) & ((1u64 << n) - 1)) as u16;
         }
-        let taken = (end - low).max(0) as u32;
-        let bits = (window >> (low % 8)) & ((1u64 << taken) - 1);
-        // Bits below 0 that were "read" become zero low bits.
-        (bits << (low - start)) as u16
+        // Past the start (the stream's end rule reads at most one field this far): the bits that
+        // exist become the high bits, zeros fill the rest.
+        let taken = end.max(0) as u32;
+        let window = self.load_tail(0);
+        let bits = window & ((1u64 << taken) - 1);
+        (bits << (i64::from(n) - i64::from(taken))) as u16
+    }
+
+    /// Up to 8 bytes from `byte` on, zero-padded past the end.
+    #[cold]
+    fn load_tail(&self, byte: usize) -> u64 {
+        let mut word = [0u8; 8];
+        for (dst, src) in word.iter_mut().zip(self.bytes.iter().skip(byte)) {
+            *dst = *src;
+        }
+        u64::from_le_bytes(word)
     }
 
     fn overflowed(&self) -> bool {
@@ -267,6 +282,7 @@ impl<'a> FseDecoder<'a> {
     }
 
     /// The next symbol, `Ok(None)` at the end of the stream.
+    #[inline]
     #[allow(clippy::should_implement_trait)]
     pub fn next_symbol(&mut self) -> Result<Option<u8>, FseError> {
         if self.done {
@@ -291,6 +307,52 @@ impl<'a> FseDecoder<'a> {
             self.last = Some(self.table.cell(self.states[self.turn]).symbol);
         }
         Ok(Some(cell.symbol))
+    }
+
+    /// Decodes up to `count` symbols and returns `(their sum, how many there were)`; fewer than
+    /// `count` only when the stream ends first. The hot loop of a line-point lookup.
+    pub fn sum_symbols(&mut self, count: usize) -> Result<(u64, usize), FseError> {
+        let mut sum = 0u64;
+        let mut decoded = 0usize;
+        let table = &self.table.cells;
+        // Fast path: both states live in locals while the bit stream lasts.
+        let (mut own, mut other) = (self.states[self.turn], self.states[self.turn ^ 1]);
+        let mut swapped = false;
+        while decoded < count && self.last.is_none() && !self.done {
+            if self.emitted >= self.capacity {
+                return Err(FseError::TooManySymbols {
+                    capacity: self.capacity,
+                });
+            }
+            let cell = table[usize::from(own) & (TABLE_SIZE - 1)];
+            let value = self.bits.read(u32::from(cell.nb_bits));
+            let next = cell.base.wrapping_add(value);
+            own = other;
+            other = next;
+            swapped = !swapped;
+            sum += u64::from(cell.symbol);
+            decoded += 1;
+            self.emitted += 1;
+            if self.bits.overflowed() {
+                self.last = Some(table[usize::from(own) & (TABLE_SIZE - 1)].symbol);
+            }
+        }
+        // `own` is the state whose turn it is now.
+        if swapped {
+            self.turn ^= 1;
+        }
+        self.states[self.turn] = own;
+        self.states[self.turn ^ 1] = other;
+        while decoded < count {
+            match self.next_symbol()? {
+                Some(symbol) => {
+                    sum += u64::from(symbol);
+                    decoded += 1;
+                }
+                None => break,
+            }
+        }
+        Ok((sum, decoded))
     }
 
     /// Decodes the whole stream into a vector (at most `capacity` symbols).

@@ -100,48 +100,50 @@ pub fn line_point_in_park(
     };
     let mut decoder =
         FseDecoder::new(delta_table, stream, (ENTRIES_PER_PARK - 1) as usize).map_err(corrupt)?;
-    let mut delta_sum: u128 = 0;
-    for decoded in 0..entry {
-        match decoder.next_symbol().map_err(corrupt)? {
-            Some(delta) => delta_sum += u128::from(delta),
-            None => {
-                return Err(PlotError::EntryPastDeltas {
-                    table: name,
-                    park: park_index,
-                    entry,
-                    decoded,
-                });
-            }
-        }
+    let (delta_sum, decoded) = decoder.sum_symbols(entry as usize).map_err(corrupt)?;
+    if (decoded as u64) < entry {
+        return Err(PlotError::EntryPastDeltas {
+            table: name,
+            park: park_index,
+            entry,
+            decoded: decoded as u64,
+        });
     }
+    let delta_sum = u128::from(delta_sum);
     let stub_bits = u32::from(k) - STUB_MINUS_BITS;
-    let stub_area = park.get(lp_size..len_at).ok_or_else(short)?;
+    // The stubs are followed by the delta length and stream, so 8-byte loads near the last stub
+    // still read park bytes; only bits of the first `entry` stubs are summed.
+    let stub_area = park.get(lp_size..).ok_or_else(short)?;
     let stub_sum = sum_fields(stub_area, stub_bits, entry);
     Ok(checkpoint + (delta_sum << stub_bits) + stub_sum)
 }
 
 /// Sum of the first `count` `width`-bit (1..=57) MSB-first fields of `data`; missing bits read as 0.
+///
+/// Each field is one unaligned 8-byte load at its own offset, so the loads are independent and
+/// pipeline well; only fields within 8 bytes of the end take the padded path.
 fn sum_fields(data: &[u8], width: u32, count: u64) -> u128 {
-    let mask = (1u64 << width) - 1;
-    let mut sum: u128 = 0;
+    let mut sum = 0u64;
     let mut bit = 0u64;
     for _ in 0..count {
         let byte = (bit / 8) as usize;
         let word = match data.get(byte..byte + 8) {
             Some(b) => u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
-            None => {
-                let mut padded = [0u8; 8];
-                for (dst, src) in padded.iter_mut().zip(data.iter().skip(byte)) {
-                    *dst = *src;
-                }
-                u64::from_be_bytes(padded)
-            }
+            None => load_padded(data, byte),
         };
-        let value = (word << (bit % 8)) >> (64 - width);
-        sum += u128::from(value & mask);
+        sum += (word << (bit % 8)) >> (64 - width);
         bit += u64::from(width);
     }
-    sum
+    u128::from(sum)
+}
+
+#[cold]
+fn load_padded(data: &[u8], byte: usize) -> u64 {
+    let mut padded = [0u8; 8];
+    for (dst, src) in padded.iter_mut().zip(data.iter().skip(byte)) {
+        *dst = *src;
+    }
+    u64::from_be_bytes(padded)
 }
 
 /// The P6 positions held by entries `first_entry..first_entry + count` of one P7 park.
