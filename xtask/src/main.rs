@@ -4,6 +4,7 @@
 //! the library crates and `cargo test --workspace` never need Python. Each generator is a Python script
 //! under `xtask/py/`, run inside a venv that this tool creates (see [`venv`]).
 
+mod pos;
 mod venv;
 
 use anyhow::Result;
@@ -22,6 +23,24 @@ enum Command {
     GenVectors,
     /// Print the path of the reference venv's python, creating the venv if needed.
     Venv,
+    /// Make the k=18 fixture plots and chiapos vectors (crates/vectors/data/{plots,pos}).
+    GenPlots {
+        /// Instead, make plots of these sizes (e.g. 20,22) and their vectors in target/pos-plots.
+        #[arg(long)]
+        k: Option<String>,
+    },
+    /// Benchmark Sickle's prover (release) against chiapos on the same plots and challenges.
+    BenchPos {
+        /// Plot sizes (18 = the fixture; others are made in target/pos-plots if missing).
+        #[arg(long, default_value = "18")]
+        k: String,
+        /// Random challenges per plot.
+        #[arg(short = 'n', long, default_value_t = 2000)]
+        challenges: usize,
+        /// Full proofs timed per plot.
+        #[arg(long, default_value_t = 500)]
+        proofs: usize,
+    },
 }
 
 fn main() -> Result<()> {
@@ -34,6 +53,12 @@ fn main() -> Result<()> {
             }
             Ok(())
         }
+        Command::GenPlots { k } => pos::gen_plots(k.as_deref()),
+        Command::BenchPos {
+            k,
+            challenges,
+            proofs,
+        } => pos::bench_pos(&k, challenges, proofs),
         Command::Venv => {
             println!("{}", venv::ensure()?.display());
             Ok(())
