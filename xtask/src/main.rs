@@ -4,6 +4,8 @@
 //! the library crates and `cargo test --workspace` never need Python. Each generator is a Python script
 //! under `xtask/py/`, run inside a venv that this tool creates (see [`venv`]).
 
+mod bench;
+mod fuzz;
 mod pos;
 mod venv;
 
@@ -23,6 +25,21 @@ enum Command {
     GenVectors,
     /// Print the path of the reference venv's python, creating the venv if needed.
     Venv,
+    /// Run every cargo-fuzz target in fuzz/ (needs `cargo install cargo-fuzz`).
+    Fuzz {
+        /// Seconds per target.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        /// Run only this target.
+        #[arg(long)]
+        target: Option<String>,
+    },
+    /// Benchmark the Streamable codec against chia_rs and print the speed ratios.
+    Bench {
+        /// Shorter warm-up and measurement (noisier).
+        #[arg(long)]
+        quick: bool,
+    },
     /// Make the k=18 fixture plots and chiapos vectors (crates/vectors/data/{plots,pos}).
     GenPlots {
         /// Instead, make plots of these sizes (e.g. 20,22) and their vectors in target/pos-plots.
@@ -59,6 +76,8 @@ fn main() -> Result<()> {
             challenges,
             proofs,
         } => pos::bench_pos(&k, challenges, proofs),
+        Command::Fuzz { seconds, target } => fuzz::run(seconds, target.as_deref()),
+        Command::Bench { quick } => bench::run(quick),
         Command::Venv => {
             println!("{}", venv::ensure()?.display());
             Ok(())
