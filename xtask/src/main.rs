@@ -6,6 +6,7 @@
 
 mod bench;
 mod fuzz;
+mod interop;
 mod pos;
 mod venv;
 
@@ -25,6 +26,8 @@ enum Command {
     GenVectors,
     /// Print the path of the reference venv's python, creating the venv if needed.
     Venv,
+    /// Check sickle-peer against the real chia 2.7.5 farmer and harvester (both directions).
+    Interop,
     /// Run every cargo-fuzz target in fuzz/ (needs `cargo install cargo-fuzz`).
     Fuzz {
         /// Seconds per target.
@@ -76,6 +79,7 @@ fn main() -> Result<()> {
             challenges,
             proofs,
         } => pos::bench_pos(&k, challenges, proofs),
+        Command::Interop => interop::run(),
         Command::Fuzz { seconds, target } => fuzz::run(seconds, target.as_deref()),
         Command::Bench { quick } => bench::run(quick),
         Command::Venv => {

@@ -1,0 +1,41 @@
+"""Runs a real chia 2.7.5 service with its peer server bound to 127.0.0.1.
+
+usage: interop_service.py farmer|harvester
+
+chia's ChiaServer.start listens on every interface (it passes an empty host to WebServer.create);
+the interop run must stay on loopback, so the empty host is replaced by 127.0.0.1 before the
+service's own main() runs. Nothing else is changed.
+"""
+
+import sys
+
+import chia.server.server as server_module
+
+_original_create = server_module.WebServer.create
+
+
+async def _loopback_create(*args, **kwargs):
+    if kwargs.get("hostname") == "":
+        kwargs["hostname"] = "127.0.0.1"
+    return await _original_create(*args, **kwargs)
+
+
+server_module.WebServer.create = _loopback_create
+
+
+def main() -> int:
+    service = sys.argv[1]
+    if service == "farmer":
+        from chia.farmer.start_farmer import main as service_main
+    elif service == "harvester":
+        from chia.harvester.start_harvester import main as service_main
+    else:
+        print(f"unknown service {service!r}", file=sys.stderr)
+        return 2
+    # The service parses sys.argv itself; it must not see our argument.
+    sys.argv = sys.argv[:1]
+    return service_main()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
