@@ -1,6 +1,6 @@
 """Runs a real chia 2.7.5 service with its peer server bound to 127.0.0.1.
 
-usage: interop_service.py farmer|harvester
+usage: interop_service.py daemon|farmer|harvester
 
 chia's ChiaServer.start listens on every interface (it passes an empty host to WebServer.create);
 the interop run must stay on loopback, so the empty host is replaced by 127.0.0.1 before the
@@ -25,7 +25,9 @@ server_module.WebServer.create = _loopback_create
 
 def main() -> int:
     service = sys.argv[1]
-    if service == "farmer":
+    if service == "daemon":
+        from chia.daemon.server import main as service_main
+    elif service == "farmer":
         from chia.farmer.start_farmer import main as service_main
     elif service == "harvester":
         from chia.harvester.start_harvester import main as service_main

@@ -3,8 +3,9 @@
 //! 1. A temp chia root (`chia init`, HOME/CHIA_ROOT/CHIA_KEYS_ROOT inside the temp dir, every port
 //!    on loopback and off chia's defaults) and a Sickle root whose node certificates Sickle signs
 //!    with that root's private CA.
-//! 2. A real farmer (its peer server patched to bind 127.0.0.1, see `xtask/py/interop_service.py`);
-//!    a Sickle harvester dials it and must complete the chia handshake.
+//! 2. The real daemon (holding one key from a fixed mnemonic) and a real farmer (its peer server
+//!    patched to bind 127.0.0.1, see `xtask/py/interop_service.py`); a Sickle harvester dials the
+//!    farmer, must complete the chia handshake and receive `harvester_handshake` (type 3).
 //! 3. A Sickle farmer listens; a real harvester dials it, completes the handshake, and answers
 //!    Sickle's `harvester_handshake` with `plot_sync_start` (type 78).
 //!
@@ -258,8 +259,13 @@ fn scenarios(python: &Path, workspace: &Path, peer_bin: &Path, tmp: &Path) -> Re
         "interop_peer certs (node certificates signed by chia's private CA)",
     )?;
 
-    // 1. Sickle harvester → real farmer.
+    // 1. Sickle harvester → real farmer (with the daemon, so the farmer has its keys).
     {
+        let mut command = Command::new(python);
+        command.arg(script("interop_service.py")).arg("daemon");
+        chia_env(&mut command);
+        let mut daemon = Service::spawn("chia daemon", command, tmp.join("daemon.log"))?;
+        daemon.wait_for_port(SocketAddr::from(([127, 0, 0, 1], spare_daemon)))?;
         let mut command = Command::new(python);
         command.arg(script("interop_service.py")).arg("farmer");
         chia_env(&mut command);
@@ -269,20 +275,24 @@ fn scenarios(python: &Path, workspace: &Path, peer_bin: &Path, tmp: &Path) -> Re
         let output = Command::new(peer_bin)
             .arg("dial")
             .arg(&sickle_root)
-            .args([network.as_str(), &addr.to_string(), "3"])
+            .args([network.as_str(), &addr.to_string(), "60", "3"])
             .output()
             .context("running interop_peer dial")?;
         let out = String::from_utf8_lossy(&output.stdout);
         print!("{out}");
-        if !output.status.success()
-            || !out.contains("HANDSHAKE node_type=3 protocol_version=0.0.38")
-        {
+        let handshake = out.contains("HANDSHAKE node_type=3 protocol_version=0.0.38");
+        let harvester_handshake = out.contains("MESSAGE type=3 ");
+        if !output.status.success() || !handshake || !harvester_handshake {
             bail!(
-                "sickle harvester did not complete the handshake with the chia farmer:\n{out}\nfarmer log:\n{}",
+                "sickle harvester -> chia farmer failed (handshake {handshake}, harvester_handshake {harvester_handshake}):\n{out}\nfarmer log:\n{}",
                 tail(&farmer.log)
             );
         }
-        println!("interop: sickle harvester -> chia farmer: handshake ok");
+        println!(
+            "interop: sickle harvester -> chia farmer: handshake ok, harvester_handshake received"
+        );
+        // Stop the farmer before the daemon it talks to.
+        drop(farmer);
     }
 
     // 2. Real harvester → Sickle farmer.

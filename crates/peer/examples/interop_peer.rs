@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! interop_peer certs  ROOT CA_DIR                 # node certs for ROOT signed by chia's private CA
-//! interop_peer dial   ROOT NETWORK ADDR SECONDS   # as a harvester, to a real farmer
+//! interop_peer dial   ROOT NETWORK ADDR SECONDS [STOP_TYPE]  # as a harvester, to a real farmer
 //! interop_peer listen ROOT NETWORK PORT SECONDS   # as a farmer, for a real harvester
 //! ```
 //!
@@ -43,17 +43,23 @@ fn print_handshake(conn: &Connection) {
     );
 }
 
-/// Prints every event until the connection closes or `seconds` pass.
-async fn log_events(conn: &mut Connection, seconds: u64) {
+/// Prints every event until the connection closes, `seconds` pass, or a message of `stop_type`
+/// arrives.
+async fn log_events(conn: &mut Connection, seconds: u64, stop_type: Option<u8>) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
     loop {
         match tokio::time::timeout_at(deadline, conn.events.recv()).await {
-            Ok(Some(PeerEvent::Message(msg))) => println!(
-                "MESSAGE type={} id={:?} bytes={}",
-                msg.msg_type,
-                msg.id,
-                msg.data.len()
-            ),
+            Ok(Some(PeerEvent::Message(msg))) => {
+                println!(
+                    "MESSAGE type={} id={:?} bytes={}",
+                    msg.msg_type,
+                    msg.id,
+                    msg.data.len()
+                );
+                if stop_type == Some(msg.msg_type) {
+                    return;
+                }
+            }
             Ok(Some(PeerEvent::Closed(reason))) => {
                 println!("CLOSED reason={reason:?}");
                 return;
@@ -78,11 +84,15 @@ async fn run(args: &[String]) -> Result<()> {
             let network = arg(args, 3, "network")?;
             let addr: SocketAddr = arg(args, 4, "address")?.parse()?;
             let seconds: u64 = arg(args, 5, "seconds")?.parse()?;
+            let stop_type = match args.get(6) {
+                Some(text) => Some(text.parse::<u8>()?),
+                None => None,
+            };
             let tls = TlsSetup::from_chia_root(&root, "harvester")?;
             let config = PeerConfig::new(network, node_type::HARVESTER, 0);
             let mut conn = sickle_peer::connect(addr, &tls, &config).await?;
             print_handshake(&conn);
-            log_events(&mut conn, seconds).await;
+            log_events(&mut conn, seconds, stop_type).await;
             conn.peer.close();
             Ok(())
         }
@@ -114,7 +124,7 @@ async fn run(args: &[String]) -> Result<()> {
                     // HarvesterHandshake with no farmer and no pool keys: two empty G1 lists.
                     conn.peer.notify(3, vec![0u8; 8]).await?;
                     println!("SENT harvester_handshake");
-                    log_events(&mut conn, 8).await;
+                    log_events(&mut conn, 8, None).await;
                     Ok(())
                 }
                 Ok(None) => Err("listener stopped".into()),
