@@ -7,9 +7,22 @@ the interop run must stay on loopback, so the empty host is replaced by 127.0.0.
 service's own main() runs. Nothing else is changed.
 """
 
+import signal
 import sys
 
 import chia.server.server as server_module
+
+
+def _die_with_parent() -> None:
+    """Linux: get SIGTERM when the xtask that started us dies, even if it could not clean up."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+_die_with_parent()
 
 _original_create = server_module.WebServer.create
 
