@@ -126,6 +126,9 @@ pub enum PlotError {
         /// Hex id recomputed from the memo.
         memo: String,
     },
+    /// The memo is not a valid chia plot memo.
+    #[error("invalid plot memo: {0}")]
+    Memo(#[from] crate::memo::MemoError),
     /// `full_proof` was asked for an index past the qualities found.
     #[error("no proof of space at index {index} for this challenge ({found} found)")]
     NoProof {

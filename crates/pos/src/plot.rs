@@ -7,6 +7,7 @@
 use crate::checkpoint::{Checkpoints, c3_park_size};
 use crate::error::PlotError;
 use crate::header::{PlotHeader, read_exact};
+use crate::memo::PlotMemo;
 use crate::park::{
     ENTRIES_PER_PARK, byte_align, line_point_in_park, line_point_to_square, p7_entries,
     p7_park_size, park_size, table_name,
@@ -19,18 +20,27 @@ use crate::read_at::ReadAt;
 pub struct Plot<R> {
     reader: R,
     header: PlotHeader,
+    memo: PlotMemo,
     /// Whole parks in P1..P7 (index 0 = P1).
     park_counts: [u64; 7],
     checkpoints: Checkpoints,
 }
 
 impl<R: ReadAt> Plot<R> {
-    /// Parses and checks the header and the table layout against the file size.
+    /// Parses and checks the header, the memo and the table layout against the file size.
     ///
-    /// The memo's plot id check is done by [`crate::memo`] users (see `sickle plots show`); this
-    /// only needs the tables.
+    /// The plot id is recomputed from the memo's keys and must equal the header's, as chia's
+    /// harvester requires before it farms a plot.
     pub fn open(reader: R) -> Result<Self, PlotError> {
         let header = PlotHeader::read(&reader)?;
+        let memo = PlotMemo::parse(&header.memo)?;
+        let memo_id = memo.plot_id();
+        if memo_id != header.plot_id {
+            return Err(PlotError::PlotIdMismatch {
+                header: hex_string(&header.plot_id),
+                memo: hex_string(&memo_id),
+            });
+        }
         let k = header.k;
         let ptr = header.table_pointers;
         let span = |i: usize| ptr[i + 1] - ptr[i];
@@ -78,6 +88,7 @@ impl<R: ReadAt> Plot<R> {
         Ok(Self {
             reader,
             header,
+            memo,
             park_counts,
             checkpoints,
         })
@@ -86,6 +97,11 @@ impl<R: ReadAt> Plot<R> {
     /// The parsed header.
     pub fn header(&self) -> &PlotHeader {
         &self.header
+    }
+
+    /// The parsed memo: pool target, farmer key, local master secret key.
+    pub fn memo(&self) -> &PlotMemo {
+        &self.memo
     }
 
     /// Plot size parameter k.
@@ -235,4 +251,8 @@ impl<R: ReadAt> Plot<R> {
         read_exact(&self.reader, offset, park, "park")?;
         line_point_in_park(park, k, table, park_index, position % ENTRIES_PER_PARK)
     }
+}
+
+fn hex_string(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -98,6 +98,23 @@ fn header_fields_are_validated() {
         Plot::open(&bad[..]),
         Err(PlotError::BadFormatDescription { .. })
     ));
+    // The header's plot id must be the one the memo keys give.
+    let mut bad = bytes.clone();
+    bad[19 + 31] ^= 0x40;
+    assert!(matches!(
+        Plot::open(&bad[..]),
+        Err(PlotError::PlotIdMismatch { .. })
+    ));
+    // A memo of an impossible length, and one whose farmer key is not a G1 point.
+    let mut bad = bytes.clone();
+    bad[59] = 100;
+    assert!(Plot::open(&bad[..]).is_err());
+    let mut bad = bytes.clone();
+    bad[60 + 48 + 5] ^= 0x01;
+    assert!(matches!(
+        Plot::open(&bad[..]),
+        Err(PlotError::Memo(_)) | Err(PlotError::PlotIdMismatch { .. })
+    ));
     // The P3 pointer past the end of the file.
     let mut bad = bytes.clone();
     bad[188 + 16] = 0xff;

@@ -89,6 +89,19 @@ fn check_plot(name: &str) {
             assert_eq!(&ours_proof, proof, "{name}: full proof {index} differs");
             next = index + 1;
         }
+        // Every quality of ours, the extras included, has a proof the verifier accepts.
+        for (index, quality) in ours.iter().enumerate() {
+            if row.qualities.contains(quality) {
+                continue;
+            }
+            let proof = plot.full_proof(&row.challenge, index).unwrap();
+            let verified = sickle_pos::validate_proof(plot.plot_id(), 18, &row.challenge, &proof);
+            assert_eq!(
+                verified.as_ref(),
+                Some(quality),
+                "{name}: extra proof fails"
+            );
+        }
         reference += row.qualities.len();
         extra += ours.len() - row.qualities.len();
     }
