@@ -138,22 +138,29 @@ impl Checkpoints {
                 park,
                 source,
             })?;
-            while let Some(delta) =
-                decoder
-                    .next_symbol()
-                    .map_err(|source| PlotError::CorruptDeltas {
-                        table: "C3",
-                        park,
-                        source,
-                    })?
-            {
-                value += u64::from(delta);
-                position += 1;
-                if value > target {
-                    return Ok(found);
+            // Decode in small chunks so the walk stops soon after passing the target.
+            let mut chunk = [0u8; 256];
+            loop {
+                let got =
+                    decoder
+                        .decode_into(&mut chunk)
+                        .map_err(|source| PlotError::CorruptDeltas {
+                            table: "C3",
+                            park,
+                            source,
+                        })?;
+                for &delta in chunk.iter().take(got) {
+                    value += u64::from(delta);
+                    position += 1;
+                    if value > target {
+                        return Ok(found);
+                    }
+                    if value == target {
+                        found.push(position);
+                    }
                 }
-                if value == target {
-                    found.push(position);
+                if got < chunk.len() {
+                    break;
                 }
             }
         }

@@ -309,40 +309,45 @@ impl<'a> FseDecoder<'a> {
         Ok(Some(cell.symbol))
     }
 
+    /// Decodes symbols two at a time while neither can be the stream's last (at least 28 unread
+    /// bits, so no read can overflow) and at most `max` of them; returns how many it decoded.
+    ///
+    /// Leaves the decoder exactly where one-at-a-time decoding would; the end of the stream is
+    /// left to [`next_symbol`](Self::next_symbol).
+    #[inline]
+    fn decode_pairs(&mut self, max: usize, mut sink: impl FnMut(u8)) -> usize {
+        if self.last.is_some() || self.done {
+            return 0;
+        }
+        let max = max.min(self.capacity.saturating_sub(self.emitted));
+        let table = &self.table.cells;
+        let (mut own, mut other) = (self.states[self.turn], self.states[self.turn ^ 1]);
+        let mut decoded = 0usize;
+        while decoded + 2 <= max && self.bits.remaining >= 2 * i64::from(TABLE_LOG) {
+            let first = table[usize::from(own) & (TABLE_SIZE - 1)];
+            own = first
+                .base
+                .wrapping_add(self.bits.read(u32::from(first.nb_bits)));
+            sink(first.symbol);
+            let second = table[usize::from(other) & (TABLE_SIZE - 1)];
+            other = second
+                .base
+                .wrapping_add(self.bits.read(u32::from(second.nb_bits)));
+            sink(second.symbol);
+            decoded += 2;
+        }
+        // An even number of symbols: the turn is unchanged.
+        self.states[self.turn] = own;
+        self.states[self.turn ^ 1] = other;
+        self.emitted += decoded;
+        decoded
+    }
+
     /// Decodes up to `count` symbols and returns `(their sum, how many there were)`; fewer than
     /// `count` only when the stream ends first. The hot loop of a line-point lookup.
     pub fn sum_symbols(&mut self, count: usize) -> Result<(u64, usize), FseError> {
         let mut sum = 0u64;
-        let mut decoded = 0usize;
-        let table = &self.table.cells;
-        // Fast path: both states live in locals while the bit stream lasts.
-        let (mut own, mut other) = (self.states[self.turn], self.states[self.turn ^ 1]);
-        let mut swapped = false;
-        while decoded < count && self.last.is_none() && !self.done {
-            if self.emitted >= self.capacity {
-                return Err(FseError::TooManySymbols {
-                    capacity: self.capacity,
-                });
-            }
-            let cell = table[usize::from(own) & (TABLE_SIZE - 1)];
-            let value = self.bits.read(u32::from(cell.nb_bits));
-            let next = cell.base.wrapping_add(value);
-            own = other;
-            other = next;
-            swapped = !swapped;
-            sum += u64::from(cell.symbol);
-            decoded += 1;
-            self.emitted += 1;
-            if self.bits.overflowed() {
-                self.last = Some(table[usize::from(own) & (TABLE_SIZE - 1)].symbol);
-            }
-        }
-        // `own` is the state whose turn it is now.
-        if swapped {
-            self.turn ^= 1;
-        }
-        self.states[self.turn] = own;
-        self.states[self.turn ^ 1] = other;
+        let mut decoded = self.decode_pairs(count, |symbol| sum += u64::from(symbol));
         while decoded < count {
             match self.next_symbol()? {
                 Some(symbol) => {
@@ -353,6 +358,26 @@ impl<'a> FseDecoder<'a> {
             }
         }
         Ok((sum, decoded))
+    }
+
+    /// Fills `out` with the next symbols; returns how many, fewer than `out.len()` only at the end.
+    pub fn decode_into(&mut self, out: &mut [u8]) -> Result<usize, FseError> {
+        let mut slots = out.iter_mut();
+        let mut decoded = self.decode_pairs(slots.len(), |symbol| {
+            if let Some(slot) = slots.next() {
+                *slot = symbol;
+            }
+        });
+        for slot in slots {
+            match self.next_symbol()? {
+                Some(symbol) => {
+                    *slot = symbol;
+                    decoded += 1;
+                }
+                None => break,
+            }
+        }
+        Ok(decoded)
     }
 
     /// Decodes the whole stream into a vector (at most `capacity` symbols).
