@@ -67,13 +67,17 @@ struct TestServer {
 }
 
 async fn start_server(config: PeerConfig) -> TestServer {
+    start_limited_server(config, 16).await
+}
+
+async fn start_limited_server(config: PeerConfig, max_connections: usize) -> TestServer {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, accepted) = mpsc::channel(8);
     let shutdown = CancellationToken::new();
     let server_config = ServerConfig {
         peer: config,
-        max_connections: 16,
+        max_connections,
     };
     let task = tokio::spawn(serve(
         listener,
@@ -562,4 +566,60 @@ async fn keepalive_pings_keep_a_live_link_and_detect_a_dead_one() {
     );
     let _ = stop_tx.send(());
     within(dead_farmer).await.unwrap();
+}
+
+#[tokio::test]
+async fn connection_limit_is_taken_before_accept() {
+    let mut server = start_limited_server(farmer_config(), 1).await;
+    let (mut client, mut farmer) = good_pair(&mut server).await;
+
+    // The only permit is in use: a second client gets no TLS handshake and gives up.
+    let mut impatient = harvester_config();
+    impatient.handshake_timeout = Duration::from_millis(500);
+    let err = within(connect(server.addr, &tls("ca_a", "a3"), &impatient))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, PeerError::Timeout { .. }), "{err:?}");
+    assert_link_works(&mut client, &mut farmer).await;
+
+    // Once the first connection ends, its permit admits the next one.
+    client.peer.close();
+    assert!(matches!(
+        next_event(&mut farmer).await,
+        PeerEvent::Closed(_)
+    ));
+    let (_client, _farmer) = good_pair(&mut server).await;
+    server.shutdown.cancel();
+    within(server.task).await.unwrap();
+}
+
+#[tokio::test]
+async fn inbound_rate_limit_disconnects_a_non_exempt_peer() {
+    let mut strict = farmer_config();
+    strict.exempt_loopback = false;
+    let mut server = start_server(strict).await;
+    let (mut client, mut farmer) = good_pair(&mut server).await;
+    // farming_info: 100 per minute at 100 %; the 101st closes the link (code 1000, as chia).
+    for _ in 0..101 {
+        client.peer.notify(12, vec![0u8; 8]).await.unwrap();
+    }
+    for _ in 0..100 {
+        let PeerEvent::Message(msg) = next_event(&mut farmer).await else {
+            panic!("closed before the limit")
+        };
+        assert_eq!(msg.msg_type, 12);
+    }
+    let PeerEvent::Closed(CloseReason::Protocol { code, detail, .. }) =
+        next_event(&mut farmer).await
+    else {
+        panic!("expected a rate-limit close")
+    };
+    assert_eq!(code, 1000);
+    assert!(detail.contains("rate limit"), "{detail}");
+    assert!(matches!(
+        next_event(&mut client).await,
+        PeerEvent::Closed(CloseReason::Remote { code: 1000, .. })
+    ));
+    server.shutdown.cancel();
+    within(server.task).await.unwrap();
 }
