@@ -2,6 +2,7 @@
 
 pub mod bits;
 pub mod checkpoint;
+pub mod consensus;
 pub mod error;
 pub mod f1;
 pub mod fse;
@@ -16,6 +17,7 @@ pub mod quality;
 pub mod read_at;
 pub mod verifier;
 
+pub use consensus::{ConsensusConstants, ConsensusError, PlotSize};
 pub use error::PlotError;
 pub use f1::F1Calculator;
 pub use fse::FseError;
