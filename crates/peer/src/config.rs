@@ -1,6 +1,6 @@
 //! Settings of one connection, with chia's defaults.
 
-use crate::handshake::{LocalIdentity, default_capabilities};
+use crate::handshake::{LocalIdentity, ProtocolVersion, default_capabilities};
 use std::time::Duration;
 
 /// chia's maximum WebSocket message size: 50 MiB.
@@ -21,8 +21,14 @@ pub const CHIA_KEEPALIVE: Keepalive = Keepalive {
     pong: Duration::from_secs(30),
 };
 
+/// Checks an inbound payload before it is delivered: `Err` closes the connection with 1002 `"1"`,
+/// as chia does when a handler's strict decode fails. Gets the message type, the peer's protocol
+/// version (some types change shape with it) and the payload bytes.
+pub type PayloadCheck =
+    fn(u8, &ProtocolVersion, &[u8]) -> Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
 /// Settings of a connection.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct PeerConfig {
     /// What we announce in the handshake.
     pub identity: LocalIdentity,
@@ -44,6 +50,9 @@ pub struct PeerConfig {
     pub outbound_rate_percent: u32,
     /// Whether loopback peers are exempt from rate limits, as chia exempts localhost.
     pub exempt_loopback: bool,
+    /// Strict decode of every delivered payload (typically the protocol crate's decoder); `None`
+    /// delivers payloads unchecked.
+    pub payload_check: Option<PayloadCheck>,
 }
 
 impl PeerConfig {
@@ -67,6 +76,7 @@ impl PeerConfig {
             inbound_rate_percent: 100,
             outbound_rate_percent: 30,
             exempt_loopback: true,
+            payload_check: None,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! waiting requests, delivers everything else as [`PeerEvent`]s, writes the outbound queue, pings
 //! when idle, enforces rate limits, and closes with chia's codes.
 
-use crate::config::{Keepalive, PeerConfig};
+use crate::config::{Keepalive, PayloadCheck, PeerConfig};
 use crate::handshake::{CLOSE_PROTOCOL_ERROR, ERR_INVALID_PROTOCOL_MESSAGE, ERR_UNKNOWN};
 use crate::limits::{RateLimiter, allowed_sender, is_known_type};
 use crate::message::{CONFIGURE_WINDOW_SIZES, ERROR, HANDSHAKE, Message};
@@ -87,6 +87,7 @@ where
         pending,
         cancel,
         keepalive: config.keepalive,
+        payload_check: config.payload_check,
         inbound_limit: RateLimiter::new(true, config.inbound_rate_percent),
         outbound_limit: RateLimiter::new(false, config.outbound_rate_percent),
     };
@@ -102,6 +103,7 @@ pub(crate) struct ConnectionTask<S> {
     pending: Arc<Mutex<Pending>>,
     cancel: CancellationToken,
     keepalive: Option<Keepalive>,
+    payload_check: Option<PayloadCheck>,
     inbound_limit: RateLimiter,
     outbound_limit: RateLimiter,
 }
@@ -337,6 +339,17 @@ where
                     "message type {} not allowed from node type {}",
                     msg.msg_type,
                     self.info.node_type()
+                ),
+            );
+        }
+        if let Some(check) = self.payload_check
+            && let Err(err) = check(msg.msg_type, &self.info.protocol_version, &msg.data)
+        {
+            return protocol_error(
+                ERR_UNKNOWN,
+                format!(
+                    "payload of message type {} does not decode: {err}",
+                    msg.msg_type
                 ),
             );
         }

@@ -33,7 +33,7 @@ pub mod server;
 pub mod tls;
 
 pub use certs::{CertKeyPem, InitReport, generate_ca, generate_node_cert, init_root};
-pub use config::{CHIA_KEEPALIVE, Keepalive, MAX_MESSAGE_SIZE, PeerConfig};
+pub use config::{CHIA_KEEPALIVE, Keepalive, MAX_MESSAGE_SIZE, PayloadCheck, PeerConfig};
 pub use connection::{CloseReason, PeerEvent};
 pub use error::{CertError, PeerError};
 pub use establish::{Connection, connect};

@@ -623,3 +623,48 @@ async fn inbound_rate_limit_disconnects_a_non_exempt_peer() {
     server.shutdown.cancel();
     within(server.task).await.unwrap();
 }
+
+/// Stands in for the protocol crate's strict decoder: farming_info payloads must be 8 bytes here.
+fn eight_byte_farming_info(
+    msg_type: u8,
+    _version: &sickle_peer::ProtocolVersion,
+    payload: &[u8],
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    if msg_type == 12 && payload.len() != 8 {
+        return Err(format!("expected 8 bytes, got {}", payload.len()).into());
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn payloads_that_fail_the_check_close_with_1002_1() {
+    let mut checked = farmer_config();
+    checked.payload_check = Some(eight_byte_farming_info);
+    let mut server = start_server(checked).await;
+    let (mut client, mut farmer) = good_pair(&mut server).await;
+    client.peer.notify(12, vec![0u8; 8]).await.unwrap();
+    assert!(matches!(
+        next_event(&mut farmer).await,
+        PeerEvent::Message(_)
+    ));
+    client.peer.notify(12, vec![0u8; 7]).await.unwrap();
+    let PeerEvent::Closed(CloseReason::Protocol {
+        code,
+        reason,
+        detail,
+    }) = next_event(&mut farmer).await
+    else {
+        panic!("expected a protocol close")
+    };
+    assert_eq!((code, reason), (1002, "1"));
+    assert!(detail.contains("expected 8 bytes"), "{detail}");
+    assert_eq!(
+        next_event(&mut client).await,
+        PeerEvent::Closed(CloseReason::Remote {
+            code: 1002,
+            reason: "1".into()
+        })
+    );
+    server.shutdown.cancel();
+    within(server.task).await.unwrap();
+}
