@@ -138,3 +138,29 @@ fn byte_slice_reader_gives_the_same_answers() {
         );
     }
 }
+
+#[test]
+fn one_handle_serves_concurrent_lookups() {
+    let plot = std::sync::Arc::new(open("k18-contract"));
+    let (_, rows) = load("k18-contract");
+    let rows = std::sync::Arc::new(rows);
+    let workers: Vec<_> = (0..4)
+        .map(|worker| {
+            let (plot, rows) = (plot.clone(), rows.clone());
+            std::thread::spawn(move || {
+                let mut checked = 0;
+                for row in rows.iter().skip(worker).step_by(4).take(60) {
+                    let ours = plot.qualities_for_challenge(&row.challenge).unwrap();
+                    for (quality, proof) in row.qualities.iter().zip(&row.proofs) {
+                        let index = ours.iter().position(|q| q == quality).unwrap();
+                        assert_eq!(&plot.full_proof(&row.challenge, index).unwrap(), proof);
+                        checked += 1;
+                    }
+                }
+                checked
+            })
+        })
+        .collect();
+    let checked: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
+    assert!(checked > 150, "only {checked} proofs checked");
+}
