@@ -28,8 +28,9 @@ pub struct ServerConfig {
 /// Longest pause after a failing `accept` (e.g. out of file descriptors).
 const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
 
-/// Accepts connections until `shutdown` is cancelled, handing every connection that completed the
-/// chia handshake to `accepted`. Returns once every connection task has finished.
+/// Accepts connections until `shutdown` is cancelled (or the `accepted` receiver is dropped),
+/// handing every connection that completed the chia handshake to `accepted`. Returns once every
+/// connection task has finished; on return every connection has been closed.
 pub async fn serve(
     listener: TcpListener,
     tls: TlsSetup,
@@ -44,6 +45,10 @@ pub async fn serve(
     loop {
         let permit = tokio::select! {
             _ = shutdown.cancelled() => break,
+            _ = accepted.closed() => {
+                tracing::info!("nobody takes new connections; stopping the listener");
+                break;
+            }
             permit = limit.clone().acquire_owned() => match permit {
                 Ok(permit) => permit,
                 Err(_) => break,
