@@ -1,4 +1,29 @@
-//! placeholder: the pos helpers replace this map.
+//! Chia proof of space, v1: plot files, qualities and full proofs, the verifier, plot keys and the
+//! consensus maths around them, byte-identical to chiapos 2.0.12 and chia-blockchain 2.7.5.
+//!
+//! Sans-IO: the prover reads through [`ReadAt`] (positional reads, implemented for `File` and byte
+//! slices), so one handle serves concurrent lookups and tests or fuzzers pass plain bytes.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`plot`] | [`Plot`]: open a plot, `qualities_for_challenge`, `full_proof` |
+//! | [`header`] | the v1/v2 header and table pointers, bounds-checked |
+//! | [`park`] | P1–P7 park layout, line points |
+//! | [`fse`] | FSE/tANS delta decoding with chiapos' fixed tables |
+//! | [`checkpoint`] | C1/C3: from a challenge to P7 positions (a superset of chiapos') |
+//! | [`prover`] | full proofs: leaves reordered to proof order |
+//! | [`quality`] | [`quality_string`], shared by prover and verifier |
+//! | [`read_at`] | [`ReadAt`] and the [`CountingReader`] wrapper |
+//! | [`error`] | [`PlotError`] |
+//! | [`f1`], [`fx`] | the F functions (ChaCha8, BLAKE3) and matching |
+//! | [`verifier`] | [`validate_proof`] |
+//! | [`memo`], [`keys`] | plot memos, key paths, plot public keys and plot ids |
+//! | [`consensus`] | plot filters, pos challenge, required iterations, constants |
+//! | [`bits`] | MSB-first bit reading and writing |
+//!
+//! # Feature flags
+//!
+//! None.
 
 pub mod bits;
 pub mod checkpoint;
