@@ -1,1 +1,28 @@
-//! placeholder
+//! The Sickle farmer: serves many harvesters at once (Sickle's and chia 2.7.5's) the way
+//! chia-blockchain 2.7.5's farmer does (harvester-farmer §3, §4, §8–§10), with a simulated chain
+//! as its source of signage points.
+//!
+//! The protocol logic is sans-IO; only the service layer uses tokio.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`config`] | the chia root: `farmer:` section, selected network, overrides, certificate paths |
+//! | [`constants`] | consensus constants for a network id, with chia's network overrides |
+//! | [`address`] | bech32m `xch…` addresses to puzzle hashes |
+//! | [`keys`] | the key file: mnemonic or farmer secret key → farmer and pool keys |
+//!
+//! # Feature flags
+//!
+//! None.
+
+pub mod address;
+pub mod config;
+pub mod constants;
+pub mod keys;
+
+pub use address::{AddressError, decode_puzzle_hash};
+pub use config::{
+    CertPaths, ConfigError, ConfigOverrides, DEFAULT_FARMER_PORT, FarmerConfig, resolve_root,
+};
+pub use constants::{ConstantsError, NetworkConstants};
+pub use keys::{FarmerKeys, KeysError, fingerprint, mnemonic_to_seed};
