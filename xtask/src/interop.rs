@@ -5,7 +5,8 @@
 //!    with that root's private CA.
 //! 2. The real daemon (holding one key from a fixed mnemonic) and a real farmer (its peer server
 //!    patched to bind 127.0.0.1, see `xtask/py/interop_service.py`); a Sickle harvester dials the
-//!    farmer, must complete the chia handshake and receive `harvester_handshake` (type 3).
+//!    farmer, must complete the chia handshake and receive `harvester_handshake` (type 3); dialled
+//!    with a wrong network id it must be refused with close 1002, reason "110".
 //! 3. A Sickle farmer listens; a real harvester dials it, completes the handshake, and answers
 //!    Sickle's `harvester_handshake` with `plot_sync_start` (type 78).
 //!
@@ -291,6 +292,19 @@ fn scenarios(python: &Path, workspace: &Path, peer_bin: &Path, tmp: &Path) -> Re
         println!(
             "interop: sickle harvester -> chia farmer: handshake ok, harvester_handshake received"
         );
+        // The same dial on another network must be refused the way chia refuses it.
+        let output = Command::new(peer_bin)
+            .arg("dial")
+            .arg(&sickle_root)
+            .args(["sickle-wrong-net", &addr.to_string(), "5"])
+            .output()
+            .context("running interop_peer dial on a wrong network")?;
+        let out = String::from_utf8_lossy(&output.stdout);
+        print!("{out}");
+        if output.status.success() || !out.contains("closed with code 1002 reason \"110\"") {
+            bail!("a wrong network id was not refused with 1002/110 by the chia farmer:\n{out}");
+        }
+        println!("interop: wrong network id -> chia farmer closes with 1002 \"110\"");
         // Stop the farmer before the daemon it talks to.
         drop(farmer);
     }
