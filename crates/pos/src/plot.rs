@@ -209,28 +209,25 @@ impl<R: ReadAt> Plot<R> {
     }
 
     /// The 64 x values under P6 entry `p6`, in plot order (`GetInputs`).
+    ///
+    /// Walks the tree a level at a time (1 P6 entry, 2 in P5, …, 32 in P1) rather than depth
+    /// first, so each level's FSE decode table stays hot in cache across its line points. Each
+    /// entry expands to (smaller, larger), which keeps chiapos' left-to-right plot order.
     pub fn leaves(&self, p6: u64) -> Result<Vec<u64>, PlotError> {
-        let mut out = Vec::with_capacity(64);
         let mut park = Vec::new();
-        self.collect_leaves(p6, 6, &mut out, &mut park)?;
-        Ok(out)
-    }
-
-    fn collect_leaves(
-        &self,
-        position: u64,
-        table: u8,
-        out: &mut Vec<u64>,
-        park: &mut Vec<u8>,
-    ) -> Result<(), PlotError> {
-        let (larger, smaller) = line_point_to_square(self.line_point(table, position, park)?);
-        if table == 1 {
-            out.push(smaller);
-            out.push(larger);
-            return Ok(());
+        let mut level = vec![p6];
+        let mut next = Vec::with_capacity(64);
+        for table in (1..=6u8).rev() {
+            next.clear();
+            for &position in &level {
+                let (larger, smaller) =
+                    line_point_to_square(self.line_point(table, position, &mut park)?);
+                next.push(smaller);
+                next.push(larger);
+            }
+            std::mem::swap(&mut level, &mut next);
         }
-        self.collect_leaves(smaller, table - 1, out, park)?;
-        self.collect_leaves(larger, table - 1, out, park)
+        Ok(level)
     }
 
     /// The line point of entry `position` of table `table` (1..=6).
