@@ -17,7 +17,9 @@ use serde_yaml::{Mapping, Value};
 use thiserror::Error;
 
 use crate::address::{AddressError, decode_puzzle_hash};
-use crate::constants::{ConstantsError, NetworkConstants};
+use sickle_pos::ConsensusConstants;
+
+use crate::constants::{ConstantsError, constants_for_network};
 
 /// chia's default farmer port.
 pub const DEFAULT_FARMER_PORT: u16 = 8447;
@@ -104,7 +106,7 @@ pub struct FarmerConfig {
     /// `farmer.selected_network` (falls back to the root-level one, then `mainnet`).
     pub network: String,
     /// Consensus constants for `network` with the root's overrides applied.
-    pub constants: NetworkConstants,
+    pub constants: ConsensusConstants,
     /// `farmer.port`: where harvesters connect.
     pub port: u16,
     /// `self_hostname`.
@@ -298,11 +300,11 @@ impl FarmerConfig {
 fn constants_for(
     network: &str,
     network_overrides: Option<&Value>,
-) -> Result<NetworkConstants, ConfigError> {
+) -> Result<ConsensusConstants, ConfigError> {
     let for_network = network_overrides
         .and_then(|overrides| overrides.get("constants"))
         .and_then(|constants| constants.get(network));
-    NetworkConstants::for_network(network, for_network).map_err(|source| ConfigError::Constants {
+    constants_for_network(network, for_network).map_err(|source| ConfigError::Constants {
         network: network.to_owned(),
         source,
     })

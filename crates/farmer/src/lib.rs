@@ -24,5 +24,5 @@ pub use address::{AddressError, decode_puzzle_hash};
 pub use config::{
     CertPaths, ConfigError, ConfigOverrides, DEFAULT_FARMER_PORT, FarmerConfig, resolve_root,
 };
-pub use constants::{ConstantsError, NetworkConstants};
+pub use constants::{ConstantsError, SIM_NETWORK, constants_for_network, sim_overrides};
 pub use keys::{FarmerKeys, KeysError, fingerprint, mnemonic_to_seed};

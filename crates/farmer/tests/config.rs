@@ -139,7 +139,7 @@ fn errors_name_the_key() {
     check(
         "farmer: {selected_network: testnet11, network_overrides: {constants: {testnet11: {EPOCH_BLOCKS: -1}}}}",
         "config key farmer.network_overrides.constants.testnet11: network override EPOCH_BLOCKS: \
-         expected an unsigned integer up to 4294967295, got -1",
+         integer out of range",
     );
     let missing = FarmerConfig::load(root).unwrap_err();
     assert!(matches!(missing, ConfigError::Read { .. }));
