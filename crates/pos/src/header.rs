@@ -193,3 +193,60 @@ pub(crate) fn read_exact<R: ReadAt + ?Sized>(
         source,
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// A v2 header: magic, version, id, k, memo, flags, [level], pointers, then `pad` zero bytes.
+    fn v2(version: u32, flags: u32, level: Option<u8>, pad: usize) -> Vec<u8> {
+        let mut bytes = b"PLOT".to_vec();
+        bytes.extend(version.to_le_bytes());
+        bytes.extend([9u8; 32]);
+        bytes.push(20);
+        bytes.extend(3u16.to_be_bytes());
+        bytes.extend([1, 2, 3]);
+        bytes.extend(flags.to_le_bytes());
+        bytes.extend(level);
+        let header_len = bytes.len() as u64 + 80;
+        for i in 0..10u64 {
+            bytes.extend((header_len + i * 10).to_be_bytes());
+        }
+        bytes.resize(bytes.len() + pad, 0);
+        bytes
+    }
+
+    #[test]
+    fn reads_uncompressed_v2_headers() {
+        for (flags, level) in [(0, None), (1, Some(0))] {
+            let bytes = v2(2, flags, level, 200);
+            let header = PlotHeader::read(&bytes[..]).unwrap();
+            assert_eq!(header.version, HeaderVersion::V2);
+            assert_eq!(
+                (header.k, header.plot_id, header.memo.clone()),
+                (20, [9; 32], vec![1, 2, 3])
+            );
+            assert_eq!(header.table_pointers[0], header.header_len);
+            assert_eq!(header.table_pointers[9], header.header_len + 90);
+        }
+    }
+
+    #[test]
+    fn refuses_compressed_and_unknown_v2() {
+        let err = PlotHeader::read(&v2(2, 1, Some(7), 200)[..]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "compressed plots (level 7) are not supported yet"
+        );
+        assert!(matches!(
+            PlotHeader::read(&v2(3, 0, None, 200)[..]),
+            Err(PlotError::UnsupportedVersion(3))
+        ));
+        // Pointers past the end of a file cut right after the header.
+        assert!(matches!(
+            PlotHeader::read(&v2(2, 0, None, 0)[..]),
+            Err(PlotError::BadPointer { table: "P2", .. })
+        ));
+    }
+}
