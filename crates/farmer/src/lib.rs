@@ -9,6 +9,7 @@
 //! | [`config`] | the chia root: `farmer:` section, selected network, overrides, certificate paths |
 //! | [`constants`] | consensus constants for a network id, with chia's network overrides |
 //! | [`address`] | bech32m `xch…` addresses to puzzle hashes |
+//! | [`chain`] | the [`SignagePointSource`] trait and the simulated chain ([`SimChain`]) |
 //! | [`keys`] | the key file: mnemonic or farmer secret key → farmer and pool keys |
 //!
 //! # Feature flags
@@ -16,11 +17,15 @@
 //! None.
 
 pub mod address;
+pub mod chain;
 pub mod config;
 pub mod constants;
 pub mod keys;
 
 pub use address::{AddressError, decode_puzzle_hash};
+pub use chain::{
+    PoolDifficultyEntry, SignagePoint, SignagePointSource, SimChain, SimChainConfig, WonBlock,
+};
 pub use config::{
     CertPaths, ConfigError, ConfigOverrides, DEFAULT_FARMER_PORT, FarmerConfig, resolve_root,
 };
