@@ -33,7 +33,7 @@ pub struct Connection {
     pub events: mpsc::Receiver<PeerEvent>,
 }
 
-fn ws_config(config: &PeerConfig) -> WebSocketConfig {
+pub(crate) fn ws_config(config: &PeerConfig) -> WebSocketConfig {
     WebSocketConfig::default()
         .max_message_size(Some(config.max_message_size))
         .max_frame_size(Some(config.max_message_size))
@@ -63,14 +63,7 @@ async fn dial(
     tls: &TlsSetup,
     config: &PeerConfig,
     cancel: CancellationToken,
-) -> Result<
-    (
-        Peer,
-        mpsc::Receiver<PeerEvent>,
-        ConnectionTask<tokio_rustls::client::TlsStream<TcpStream>>,
-    ),
-    PeerError,
-> {
+) -> Result<Started<tokio_rustls::client::TlsStream<TcpStream>>, PeerError> {
     let tcp = TcpStream::connect(addr)
         .await
         .map_err(|source| PeerError::Connect {
@@ -101,6 +94,23 @@ async fn dial(
         return Err(HandshakeError::NoHandshake("connected to ourselves").into());
     }
 
+    let info = dialler_handshake(&mut ws, config, remote_id, addr).await?;
+    Ok(start(ws, info, config, cancel))
+}
+
+/// A connection after its handshake, before its task is spawned.
+pub(crate) type Started<S> = (Peer, mpsc::Receiver<PeerEvent>, ConnectionTask<S>);
+
+/// The dialler's half of the chia handshake over an open WebSocket: send ours, read and check theirs.
+pub(crate) async fn dialler_handshake<S>(
+    ws: &mut WebSocketStream<S>,
+    config: &PeerConfig,
+    remote_id: [u8; 32],
+    addr: SocketAddr,
+) -> Result<PeerInfo, PeerError>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
     let ours = config
         .identity
         .handshake(config.identity.own_protocol_version());
@@ -108,10 +118,10 @@ async fn dial(
         Message::new(HANDSHAKE, ours.to_bytes()).to_bytes().into(),
     ))
     .await?;
-    let frame = read_first_frame(&mut ws).await?;
+    let frame = read_first_frame(ws).await?;
     let theirs = match check_first_frame(&frame, &config.identity) {
         Ok(theirs) => theirs,
-        Err(err) => return Err(fail(&mut ws, err).await),
+        Err(err) => return Err(fail(ws, err).await),
     };
     if theirs.protocol_version != config.identity.own_protocol_version() {
         tracing::warn!(
@@ -121,7 +131,7 @@ async fn dial(
     }
     let protocol_version = match parse_peer_version(&theirs) {
         Ok(v) => v,
-        Err(err) => return Err(fail(&mut ws, err).await),
+        Err(err) => return Err(fail(ws, err).await),
     };
     let info = PeerInfo {
         node_id: remote_id,
@@ -132,7 +142,7 @@ async fn dial(
         exempt: config.exempt_loopback && addr.ip().is_loopback(),
     };
     tracing::info!(node_id = %hex_id(&remote_id), %addr, version = %info.protocol_version, "outbound handshake done");
-    Ok(start(ws, info, config, cancel))
+    Ok(info)
 }
 
 /// Accepts one inbound TCP connection: TLS (client certificate required), WebSocket upgrade on
@@ -143,14 +153,7 @@ pub(crate) async fn accept(
     tls: &TlsSetup,
     config: &PeerConfig,
     cancel: CancellationToken,
-) -> Result<
-    (
-        Peer,
-        mpsc::Receiver<PeerEvent>,
-        ConnectionTask<tokio_rustls::server::TlsStream<TcpStream>>,
-    ),
-    PeerError,
-> {
+) -> Result<Started<tokio_rustls::server::TlsStream<TcpStream>>, PeerError> {
     let stream = tokio_rustls::TlsAcceptor::from(tls.server_config())
         .accept(tcp)
         .await
@@ -186,10 +189,24 @@ pub(crate) async fn accept(
         return Err(HandshakeError::NoHandshake("connected to ourselves").into());
     }
 
-    let frame = read_first_frame(&mut ws).await?;
+    let info = acceptor_handshake(&mut ws, config, remote_id, addr).await?;
+    Ok(start(ws, info, config, cancel))
+}
+
+/// The acceptor's half of the chia handshake over an open WebSocket: read and check theirs, reply.
+pub(crate) async fn acceptor_handshake<S>(
+    ws: &mut WebSocketStream<S>,
+    config: &PeerConfig,
+    remote_id: [u8; 32],
+    addr: SocketAddr,
+) -> Result<PeerInfo, PeerError>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let frame = read_first_frame(ws).await?;
     let theirs = match check_first_frame(&frame, &config.identity) {
         Ok(theirs) => theirs,
-        Err(err) => return Err(fail(&mut ws, err).await),
+        Err(err) => return Err(fail(ws, err).await),
     };
     let expected = protocol_version_for(theirs.node_type).unwrap_or_default();
     if theirs.protocol_version != expected {
@@ -202,7 +219,7 @@ pub(crate) async fn accept(
     .await?;
     let protocol_version = match parse_peer_version(&theirs) {
         Ok(v) => v,
-        Err(err) => return Err(fail(&mut ws, err).await),
+        Err(err) => return Err(fail(ws, err).await),
     };
     let info = PeerInfo {
         node_id: remote_id,
@@ -213,7 +230,7 @@ pub(crate) async fn accept(
         exempt: config.exempt_loopback && addr.ip().is_loopback(),
     };
     tracing::info!(node_id = %hex_id(&remote_id), %addr, version = %info.protocol_version, "inbound handshake done");
-    Ok(start(ws, info, config, cancel))
+    Ok(info)
 }
 
 /// The acceptor's reply: its own fields, but the protocol version chia uses for the remote's type.

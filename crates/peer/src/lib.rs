@@ -15,6 +15,7 @@
 //! | [`peer`] | the [`Peer`] handle: send, request/response by id, close |
 //! | [`connection`] | the per-connection task and its [`PeerEvent`]s |
 //! | [`server`] | the listener: connection limit, per-connection tasks, graceful shutdown |
+//! | [`mod@pair`] | two peers connected in memory, for service tests |
 //!
 //! # Feature flags
 //!
@@ -28,6 +29,7 @@ pub mod establish;
 pub mod handshake;
 pub mod limits;
 pub mod message;
+pub mod pair;
 pub mod peer;
 pub mod server;
 pub mod tls;
@@ -39,6 +41,7 @@ pub use error::{CertError, PeerError};
 pub use establish::{Connection, connect};
 pub use handshake::{HandshakeError, LocalIdentity, ProtocolVersion, protocol_version_for};
 pub use message::{Handshake, Message};
+pub use pair::pair;
 pub use peer::{Peer, PeerInfo};
 pub use server::{ServerConfig, serve};
 pub use tls::{TlsSetup, node_id, verify_cert_chain};
