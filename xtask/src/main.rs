@@ -68,7 +68,12 @@ fn main() -> Result<()> {
     match cli.command {
         Command::GenVectors => {
             let python = venv::ensure()?;
-            for script in ["gen_streamable.py", "gen_protocol.py"] {
+            for script in [
+                "gen_streamable.py",
+                "gen_protocol.py",
+                "gen_pos_verify.py",
+                "gen_consensus.py",
+            ] {
                 venv::run_script(&python, script, &[])?;
             }
             Ok(())

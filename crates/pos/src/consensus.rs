@@ -77,7 +77,7 @@ pub enum ConsensusError {
         /// `MIN_PLOT_STRENGTH`.
         min: u8,
     },
-    /// A v1 plot size whose expected size is not a whole u64 (k = 0 or k ≥ 58).
+    /// A plot size whose expected size does not fit in u64 (k ≥ 59), or is 0 where it divides.
     #[error("plot size k={0} has no expected plot size")]
     PlotSize(u8),
     /// `EPOCH_BLOCKS` is zero or the phase-out mask exceeds one byte.
@@ -223,10 +223,12 @@ pub fn passes_plot_filter_v2(
 }
 
 /// The v1 expected plot size `(2k + 1) · 2^(k−1)` (`_expected_plot_size`).
+///
+/// k = 0 gives 0, as Python's `uint64(1 * 2**-1)` truncates 0.5.
 pub fn expected_plot_size_v1(k: u8) -> Result<u64, ConsensusError> {
-    let shift = u32::from(k)
-        .checked_sub(1)
-        .ok_or(ConsensusError::PlotSize(k))?;
+    let Some(shift) = u32::from(k).checked_sub(1) else {
+        return Ok(0);
+    };
     let pow = 1u128
         .checked_shl(shift)
         .ok_or(ConsensusError::PlotSize(k))?;
