@@ -91,8 +91,7 @@ impl Streamable for Bytes {
     }
 
     fn update_digest(&self, digest: &mut Sha256) {
-        digest.update(len_prefix(self.0.len()));
-        digest.update(&self.0);
+        crate::primitives::update_prefixed(digest, &self.0);
     }
 }
 

@@ -18,6 +18,8 @@ impl<T: Streamable> Streamable for Vec<T> {
     const MIN_SIZE: usize = 4;
 
     fn stream(&self, out: &mut Vec<u8>) {
+        // Exact for fixed-size items (keys, hashes, integers), a lower bound otherwise.
+        out.reserve(4 + self.len().saturating_mul(T::MIN_SIZE));
         out.extend_from_slice(&crate::primitives::len_prefix(self.len()));
         for item in self {
             item.stream(out);

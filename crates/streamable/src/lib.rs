@@ -15,7 +15,7 @@
 //! | `bytes.rs` | [`Bytes`], [`BytesN`] and the `Bytes32`-style aliases |
 //! | `composite.rs` | `Vec`, `Option`, tuples, arrays |
 //! | `bls.rs` | `chia_bls::PublicKey` (G1) and `chia_bls::Signature` (G2) |
-//! | [`json`] | chia's `to_json_dict` form (feature `serde`) |
+//! | `json` (`json.rs`) | chia's `to_json_dict` form (feature `serde`) |
 //! | [`cfg_json!`] | JSON impls gated on this crate's feature |
 //!
 //! Structs and `#[repr(u8)]` enums get the trait with `#[derive(Streamable)]`:
@@ -43,7 +43,7 @@
 //!
 //! # Feature flags
 //!
-//! * `serde` (off by default): the [`json`] module (`ToJsonDict`, `FromJsonDict`, `JsonError`),
+//! * `serde` (off by default): the `json` module (`ToJsonDict`, `FromJsonDict`, `JsonError`),
 //!   and JSON impls from the derive and from [`cfg_json!`] blocks in downstream crates.
 
 extern crate self as sickle_streamable;
