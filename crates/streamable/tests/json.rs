@@ -62,7 +62,10 @@ fn derive_emits_chia_shape() {
     assert_eq!(outer().to_json_dict(), expected);
     assert_eq!(Outer::from_json_dict(&expected).unwrap(), outer());
     assert_eq!(Nothing.to_json_dict(), json!({}));
-    assert_eq!(Nothing::from_json_dict(&json!({"ignored": 1})).unwrap(), Nothing);
+    assert_eq!(
+        Nothing::from_json_dict(&json!({"ignored": 1})).unwrap(),
+        Nothing
+    );
 }
 
 #[test]
