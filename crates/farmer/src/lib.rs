@@ -10,6 +10,7 @@
 //! | [`constants`] | consensus constants for a network id, with chia's network overrides |
 //! | [`address`] | bech32m `xch…` addresses to puzzle hashes |
 //! | [`chain`] | the [`SignagePointSource`] trait and the simulated chain ([`SimChain`]) |
+//! | [`plot_sync`] | the plot sync receiver, one per harvester ([`PlotSyncReceiver`]) |
 //! | [`keys`] | the key file: mnemonic or farmer secret key → farmer and pool keys |
 //!
 //! # Feature flags
@@ -21,6 +22,7 @@ pub mod chain;
 pub mod config;
 pub mod constants;
 pub mod keys;
+pub mod plot_sync;
 
 pub use address::{AddressError, decode_puzzle_hash};
 pub use chain::{
@@ -31,3 +33,7 @@ pub use config::{
 };
 pub use constants::{ConstantsError, SIM_NETWORK, constants_for_network, sim_overrides};
 pub use keys::{FarmerKeys, KeysError, fingerprint, mnemonic_to_seed};
+pub use plot_sync::{
+    PlotSyncAnswer, PlotSyncBody, PlotSyncErrorCode, PlotSyncFailure, PlotSyncReceiver,
+    SyncIdentifier, SyncProgress, SyncedPlot, duplicates_across,
+};
