@@ -1,5 +1,7 @@
 //! `cargo xtask interop`: Sickle's peer layer against the real chia-blockchain 2.7.5 services.
 //!
+//! 0. A CA and node certificates made entirely by Sickle are compared field by field with chia's
+//!    (`xtask/py/interop_certs.py`) and used by chia's own TLS contexts for a handshake.
 //! 1. A temp chia root (`chia init`, HOME/CHIA_ROOT/CHIA_KEYS_ROOT inside the temp dir, every port
 //!    on loopback and off chia's defaults) and a Sickle root whose node certificates Sickle signs
 //!    with that root's private CA.
@@ -219,6 +221,27 @@ fn scenarios(python: &Path, workspace: &Path, peer_bin: &Path, tmp: &Path) -> Re
             .current_dir(workspace);
     };
     let script = |name: &str| workspace.join("xtask").join("py").join(name);
+
+    // 0. Certificates made entirely by Sickle (new CA) have chia's shape and pass chia's contexts.
+    let own_ca_root = tmp.join("sickle-own-ca");
+    let status = Command::new(peer_bin)
+        .arg("certs")
+        .arg(&own_ca_root)
+        .status()
+        .context("running interop_peer certs (new CA)")?;
+    check(status, "interop_peer certs with a new Sickle CA")?;
+    let mut certs_check = Command::new(python);
+    certs_check
+        .arg(script("interop_certs.py"))
+        .arg(&own_ca_root);
+    chia_env(&mut certs_check);
+    check(
+        certs_check.status().context("running interop_certs.py")?,
+        "interop_certs.py (Sickle-made certificates against chia's)",
+    )?;
+    println!(
+        "interop: sickle-made CA and node certificates match chia's and pass chia's TLS contexts"
+    );
 
     eprintln!("xtask interop: chia init in {}", chia_root.display());
     let mut setup = Command::new(python);

@@ -1,7 +1,8 @@
 //! A minimal Sickle node for `cargo xtask interop`: talks to the real chia services.
 //!
 //! ```text
-//! interop_peer certs  ROOT CA_DIR                 # node certs for ROOT signed by chia's private CA
+//! interop_peer certs  ROOT [CA_DIR]               # node certs for ROOT (signed by CA_DIR's CA,
+//!                                                 # else by a new Sickle CA)
 //! interop_peer dial   ROOT NETWORK ADDR SECONDS [STOP_TYPE]  # as a harvester, to a real farmer
 //! interop_peer listen ROOT NETWORK PORT SECONDS   # as a farmer, for a real harvester
 //! ```
@@ -75,8 +76,8 @@ async fn run(args: &[String]) -> Result<()> {
     let root = PathBuf::from(arg(args, 2, "root")?);
     match mode.as_str() {
         "certs" => {
-            let ca = PathBuf::from(arg(args, 3, "ca dir")?);
-            let report = sickle_peer::init_root(&root, Some(&ca), &["farmer", "harvester"])?;
+            let ca = args.get(3).map(PathBuf::from);
+            let report = sickle_peer::init_root(&root, ca.as_deref(), &["farmer", "harvester"])?;
             println!("CERTS nodes={:?}", report.nodes);
             Ok(())
         }

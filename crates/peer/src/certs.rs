@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | subject | `O=Chia, CN=Chia CA, OU=Organic Farming Division` | `CN=Chia, O=Chia, OU=Organic Farming Division` |
 //! | issuer | itself | the CA's subject |
-//! | validity | now … now + 3650 days | yesterday 00:00 UTC … 2100-08-02 00:00 UTC |
+//! | validity | now … now + 3650 days | now − 1 day … 2100-08-02 00:00 UTC |
 //! | extensions | BasicConstraints `CA:TRUE`, critical | SAN `DNS:chia.net` |
 //! | serial | random, ≤ 159 bits | random, ≤ 159 bits |
 //!
@@ -22,7 +22,7 @@ use rsa::RsaPrivateKey;
 use rsa::pkcs8::EncodePrivateKey;
 use rsa::rand_core::{OsRng, RngCore};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 /// RSA modulus size chia uses for every key.
 const RSA_BITS: usize = 2048;
@@ -136,12 +136,8 @@ pub fn generate_node_cert(ca: &CertKeyPem) -> Result<CertKeyPem, CertError> {
         (DnType::OrganizationalUnitName, "Organic Farming Division"),
     ]);
     params.serial_number = Some(random_serial());
-    let today = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|since| since.as_secs() / 86_400)
-        .unwrap_or(1);
-    let yesterday = UNIX_EPOCH + Duration::from_secs(today.saturating_sub(1) * 86_400);
-    params.not_before = yesterday.into();
+    // chia: `datetime.today() - one_day`, a naive local time read as UTC; we use UTC now.
+    params.not_before = (SystemTime::now() - Duration::from_secs(86_400)).into();
     params.not_after = rcgen::date_time_ymd(2100, 8, 2);
     params.subject_alt_names = vec![SanType::DnsName(
         "chia.net".try_into().map_err(CertError::Rcgen)?,
