@@ -18,8 +18,16 @@ use crate::read_at::ReadAt;
 
 /// f7 values per C1 entry and per C3 park (`kCheckpoint1Interval`).
 pub const CHECKPOINT1_INTERVAL: u64 = 10_000;
-/// Window (bytes) of C1 read at once once the binary search has narrowed down that far.
-const C1_WINDOW_BYTES: u64 = 4096;
+/// C1 entries per C2 entry (`kCheckpoint2Interval`).
+pub const CHECKPOINT2_INTERVAL: u64 = 10_000;
+/// C2 values read at open at most (a k=50 plot would have ~2^34 / 10^4 ≈ 1.7 M; real plots, k ≤ 35,
+/// have at most a few hundred). Past this the C1 search just starts from a wider range.
+const MAX_C2: u64 = 1 << 16;
+/// C1 entries read in one call once the search has narrowed down that far: one whole C2 block
+/// (40 KB at k=32), so a lookup reads C1 once, as chiapos' buffered sequential scan does.
+const C1_WINDOW_ENTRIES: u64 = CHECKPOINT2_INTERVAL;
+/// A C1 table this small (k ≤ 22 or so) is kept in memory from open, saving a read per lookup.
+pub(crate) const C1_CACHE_BYTES: u64 = 4096;
 
 /// Bytes of one C3 park (`CalculateC3Size`): 8 bits per entry for k < 20, else 2.4 bits.
 pub fn c3_park_size(k: u8) -> u64 {
@@ -31,12 +39,16 @@ pub fn c3_park_size(k: u8) -> u64 {
 }
 
 /// Where C1 and C3 live, checked against the file at open.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Checkpoints {
     pub(crate) k: u8,
     pub(crate) c1_start: u64,
     /// C1 slots including the terminator (and any padding, which reads as zero).
     pub(crate) c1_slots: u64,
+    /// The C2 values (every 10000th C1 entry), read at open; narrows the C1 search.
+    pub(crate) c2: Vec<u64>,
+    /// All of C1 (decoded as by [`Self::read_c1`]) when it is at most [`C1_CACHE_BYTES`].
+    pub(crate) c1_cache: Option<Vec<u64>>,
     pub(crate) c3_start: u64,
     pub(crate) file_size: u64,
 }
@@ -48,6 +60,19 @@ impl Checkpoints {
 
     /// C1 entries `first..first + out.len()`, with the zero terminator (and padding) mapped to
     /// `u64::MAX` so the sequence stays sorted.
+    /// Loads all of C1 into [`Self::c1_cache`] if it is small enough.
+    pub(crate) fn cache_small_c1<R: ReadAt + ?Sized>(
+        &mut self,
+        reader: &R,
+    ) -> Result<(), PlotError> {
+        if self.c1_slots * self.entry_size() <= C1_CACHE_BYTES {
+            let mut all = Vec::new();
+            self.read_c1(reader, 0, &mut all, self.c1_slots)?;
+            self.c1_cache = Some(all);
+        }
+        Ok(())
+    }
+
     fn read_c1<R: ReadAt + ?Sized>(
         &self,
         reader: &R,
@@ -55,6 +80,18 @@ impl Checkpoints {
         out: &mut Vec<u64>,
         count: u64,
     ) -> Result<(), PlotError> {
+        if let Some(cache) = &self.c1_cache {
+            out.clear();
+            let start = usize::try_from(first).unwrap_or(usize::MAX);
+            let end = start.saturating_add(usize::try_from(count).unwrap_or(usize::MAX));
+            let values = cache.get(start..end).ok_or(PlotError::PositionOutOfRange {
+                table: "C1",
+                position: first.saturating_add(count),
+                parks: cache.len() as u64,
+            })?;
+            out.extend_from_slice(values);
+            return Ok(());
+        }
         let size = self.entry_size();
         let mut bytes = vec![0u8; (count * size) as usize];
         read_exact(
@@ -77,6 +114,30 @@ impl Checkpoints {
         Ok(())
     }
 
+    /// Reads C2 as chiapos does: up to `slots − 1` values, stopping at the zero terminator or the
+    /// first value smaller than the one before (bladebit's alignment padding).
+    pub(crate) fn read_c2<R: ReadAt + ?Sized>(
+        reader: &R,
+        k: u8,
+        c2_start: u64,
+        slots: u64,
+    ) -> Result<Vec<u64>, PlotError> {
+        let size = byte_align(u64::from(k));
+        let count = slots.saturating_sub(1).min(MAX_C2);
+        let mut bytes = vec![0u8; (count * size) as usize];
+        read_exact(reader, c2_start, &mut bytes, "C2 entries")?;
+        let shift = 8 * size as u32 - u32::from(k);
+        let mut values: Vec<u64> = Vec::new();
+        for chunk in bytes.chunks_exact(size as usize) {
+            let value = chunk.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)) >> shift;
+            match values.last() {
+                Some(&previous) if value < previous || value == 0 => break,
+                _ => values.push(value),
+            }
+        }
+        Ok(values)
+    }
+
     fn c1_at<R: ReadAt + ?Sized>(&self, reader: &R, index: u64) -> Result<u64, PlotError> {
         let mut one = Vec::with_capacity(1);
         self.read_c1(reader, index, &mut one, 1)?;
@@ -90,8 +151,8 @@ impl Checkpoints {
         target: u64,
     ) -> Result<Vec<u64>, PlotError> {
         // Binary search for the first C1 index whose value is > target, in [lo, hi].
-        let per_window = (C1_WINDOW_BYTES / self.entry_size()).max(2);
-        let (mut lo, mut hi) = (0u64, self.c1_slots);
+        let per_window = C1_WINDOW_ENTRIES;
+        let (mut lo, mut hi) = c1_search_range(&self.c2, target, self.c1_slots);
         while hi - lo > per_window {
             let mid = lo + (hi - lo) / 2;
             if self.c1_at(reader, mid)? > target {
@@ -197,6 +258,26 @@ impl Checkpoints {
     }
 }
 
+/// The C1 index range `[lo, hi]` that holds the first C1 entry greater than `target`.
+///
+/// C2 entry m is C1 entry m·10000, so the last C1 entry ≤ target lies in the C2 block of the last
+/// C2 value ≤ target (chiapos' C2 step). Without a C2 value ≤ target the whole table is searched.
+fn c1_search_range(c2: &[u64], target: u64, c1_slots: u64) -> (u64, u64) {
+    let below = c2.iter().take_while(|&&v| v <= target).count() as u64;
+    match below {
+        0 => (0, c1_slots),
+        m => {
+            let lo = ((m - 1) * CHECKPOINT2_INTERVAL).min(c1_slots);
+            let hi = if (m as usize) < c2.len() {
+                (m * CHECKPOINT2_INTERVAL).min(c1_slots)
+            } else {
+                c1_slots
+            };
+            (lo, hi.max(lo))
+        }
+    }
+}
+
 /// The FSE stream of one C3 park: a big-endian length, then that many bytes.
 fn c3_stream(park_bytes: &[u8], park: u64) -> Result<&[u8], PlotError> {
     let len = match park_bytes.get(..2) {
@@ -220,4 +301,23 @@ fn c3_stream(park_bytes: &[u8], park: u64) -> Result<&[u8], PlotError> {
             len,
             max,
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn c2_narrows_the_c1_search_to_one_block() {
+        let c2 = [5, 900, 4000];
+        assert_eq!(c1_search_range(&c2, 4, 35_000), (0, 35_000));
+        assert_eq!(c1_search_range(&c2, 5, 35_000), (0, 10_000));
+        assert_eq!(c1_search_range(&c2, 899, 35_000), (0, 10_000));
+        assert_eq!(c1_search_range(&c2, 900, 35_000), (10_000, 20_000));
+        assert_eq!(c1_search_range(&c2, 4000, 35_000), (20_000, 35_000));
+        // Corrupt C2 pointing past C1 never gives an inverted range.
+        assert_eq!(c1_search_range(&c2, 4000, 15_000), (15_000, 15_000));
+        assert_eq!(c3_park_size(18), 10_000);
+        assert_eq!(c3_park_size(32), 3_000);
+    }
 }

@@ -78,13 +78,17 @@ impl<R: ReadAt> Plot<R> {
                 need: c3_park_size(k),
             });
         }
-        let checkpoints = Checkpoints {
+        let c2 = Checkpoints::read_c2(&reader, k, ptr[8], span(8) / entry)?;
+        let mut checkpoints = Checkpoints {
             k,
             c1_start: ptr[7],
             c1_slots,
+            c2,
+            c1_cache: None,
             c3_start: ptr[9],
             file_size,
         };
+        checkpoints.cache_small_c1(&reader)?;
         Ok(Self {
             reader,
             header,
