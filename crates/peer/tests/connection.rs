@@ -668,3 +668,54 @@ async fn payloads_that_fail_the_check_close_with_1002_1() {
     server.shutdown.cancel();
     within(server.task).await.unwrap();
 }
+
+#[tokio::test]
+async fn only_tls13_and_only_the_ws_path() {
+    let mut server = start_server(farmer_config()).await;
+    let (mut client, mut farmer) = good_pair(&mut server).await;
+
+    // A TLS 1.2-only client with a valid certificate is refused, as chia's server refuses it.
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let chain: Vec<_> = rustls_pemfile::certs(&mut read("a3.crt").as_bytes())
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let key = rustls_pemfile::private_key(&mut read("a3.key").as_bytes())
+        .unwrap()
+        .unwrap();
+    let tls12 = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(&[&rustls::version::TLS12])
+        .unwrap()
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(AcceptAnything(provider)))
+        .with_client_auth_cert(chain, key)
+        .unwrap();
+    let tcp = TcpStream::connect(server.addr).await.unwrap();
+    let name = rustls::pki_types::ServerName::IpAddress(server.addr.ip().into());
+    let refused =
+        within(tokio_rustls::TlsConnector::from(Arc::new(tls12)).connect(name, tcp)).await;
+    assert!(refused.is_err(), "a TLS 1.2 client got through");
+
+    // Any path but /ws gets HTTP 404 instead of an upgrade.
+    let tcp = TcpStream::connect(server.addr).await.unwrap();
+    let name = rustls::pki_types::ServerName::IpAddress(server.addr.ip().into());
+    let stream = tokio_rustls::TlsConnector::from(tls("ca_a", "a3").client_config())
+        .connect(name, tcp)
+        .await
+        .unwrap();
+    let err = within(tokio_tungstenite::client_async(
+        format!("wss://{}/other", server.addr),
+        stream,
+    ))
+    .await
+    .unwrap_err();
+    match err {
+        tokio_tungstenite::tungstenite::Error::Http(response) => {
+            assert_eq!(response.status().as_u16(), 404)
+        }
+        other => panic!("expected HTTP 404, got {other:?}"),
+    }
+
+    assert_link_works(&mut client, &mut farmer).await;
+    server.shutdown.cancel();
+    within(server.task).await.unwrap();
+}
