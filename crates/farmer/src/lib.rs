@@ -11,6 +11,8 @@
 //! | [`address`] | bech32m `xch…` addresses to puzzle hashes |
 //! | [`chain`] | the [`SignagePointSource`] trait and the simulated chain ([`SimChain`]) |
 //! | [`plot_sync`] | the plot sync receiver, one per harvester ([`PlotSyncReceiver`]) |
+//! | [`proof`] | a harvester's proof of space and chia's checks of it |
+//! | [`signing`] | harvester shares + farmer share (+ taproot) → verified plot signatures |
 //! | [`keys`] | the key file: mnemonic or farmer secret key → farmer and pool keys |
 //!
 //! # Feature flags
@@ -23,6 +25,8 @@ pub mod config;
 pub mod constants;
 pub mod keys;
 pub mod plot_sync;
+pub mod proof;
+pub mod signing;
 
 pub use address::{AddressError, decode_puzzle_hash};
 pub use chain::{
@@ -37,3 +41,7 @@ pub use plot_sync::{
     PlotSyncAnswer, PlotSyncBody, PlotSyncErrorCode, PlotSyncFailure, PlotSyncReceiver,
     SyncIdentifier, SyncProgress, SyncedPlot, duplicates_across,
 };
+pub use proof::{
+    InvalidProof, ProofContext, ProofKind, ProofOfSpace, verify_and_get_quality_string,
+};
+pub use signing::{PlotKeys, SigningError, check_messages};
