@@ -68,7 +68,10 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let (out_tx, out_rx) = mpsc::channel(config.outbound_capacity.max(1));
-    let (ev_tx, ev_rx) = mpsc::channel(config.event_capacity.max(1));
+    // One slot more than configured, reserved up front for the final `Closed`, so ending a
+    // connection never waits on a consumer that stopped reading.
+    let (ev_tx, ev_rx) = mpsc::channel(config.event_capacity.max(1) + 1);
+    let closed_slot = ev_tx.clone().try_reserve_owned().ok();
     let pending = Arc::new(Mutex::new(Pending::new(info.outbound)));
     let info = Arc::new(info);
     let peer = Peer {
@@ -84,6 +87,7 @@ where
         info,
         outbound: out_rx,
         events: ev_tx,
+        closed_slot,
         pending,
         cancel,
         keepalive: config.keepalive,
@@ -100,6 +104,7 @@ pub(crate) struct ConnectionTask<S> {
     info: Arc<PeerInfo>,
     outbound: mpsc::Receiver<Message>,
     events: mpsc::Sender<PeerEvent>,
+    closed_slot: Option<mpsc::OwnedPermit<PeerEvent>>,
     pending: Arc<Mutex<Pending>>,
     cancel: CancellationToken,
     keepalive: Option<Keepalive>,
@@ -141,8 +146,13 @@ where
                 "connection closed"
             ),
         }
-        // The receiver may be gone already; then nobody is waiting for the reason.
-        let _ = self.events.send(PeerEvent::Closed(reason)).await;
+        match self.closed_slot.take() {
+            Some(slot) => {
+                slot.send(PeerEvent::Closed(reason));
+            }
+            // Only when the receiver was dropped before the task started: nobody is listening.
+            None => tracing::debug!("no event receiver for the close reason"),
+        }
     }
 
     async fn run_loop(&mut self) -> CloseReason {
@@ -150,6 +160,11 @@ where
         let mut ping_sent: Option<Instant> = None;
         let mut deferred: Option<(Message, Instant)> = None;
         let mut outbound_open = true;
+        // A message read but not yet taken by the consumer: reading pauses (backpressure) while
+        // writes, keepalive and close requests go on.
+        let mut undelivered: Option<Message> = None;
+        // A local handle, so a reserved slot does not borrow `self` across the select arms.
+        let events = self.events.clone();
         loop {
             let keepalive_at = self.keepalive.map(|k| match ping_sent {
                 Some(at) => at + k.pong,
@@ -162,18 +177,27 @@ where
                     self.close(1000, "").await;
                     return CloseReason::Local;
                 }
-                frame = self.ws.next() => {
+                permit = events.reserve(), if undelivered.is_some() => match permit {
+                    Ok(permit) => {
+                        if let Some(msg) = undelivered.take() {
+                            permit.send(PeerEvent::Message(msg));
+                        }
+                    }
+                    Err(_) => {
+                        // Nobody reads events any more; without handles either, the link is unused.
+                        undelivered = None;
+                        if !outbound_open {
+                            self.close(1000, "").await;
+                            return CloseReason::Local;
+                        }
+                    }
+                },
+                frame = self.ws.next(), if undelivered.is_none() => {
                     last_rx = Instant::now();
                     ping_sent = None;
                     match self.inbound(frame) {
                         Inbound::Continue => {}
-                        Inbound::Deliver(msg) => {
-                            // Backpressure: a slow consumer stalls reading, never memory.
-                            if self.events.send(PeerEvent::Message(msg)).await.is_err() && !outbound_open {
-                                self.close(1000, "").await;
-                                return CloseReason::Local;
-                            }
-                        }
+                        Inbound::Deliver(msg) => undelivered = Some(msg),
                         Inbound::Close(reason) => {
                             if let CloseReason::Protocol { code, reason: why, .. } = &reason {
                                 self.close(*code, why).await;

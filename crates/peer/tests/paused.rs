@@ -121,3 +121,31 @@ async fn dropping_a_request_future_frees_its_id() {
     let stray = message(&mut farmer).await;
     assert_eq!((stray.msg_type, stray.id), (7, first.id));
 }
+
+#[tokio::test(start_paused = true)]
+async fn close_finishes_while_the_consumer_is_not_reading() {
+    let mut small = farmer();
+    small.event_capacity = 1;
+    let (mut harvester, mut farmer) = pair(&harvester(), &small).await.unwrap();
+    for _ in 0..3 {
+        harvester.peer.notify(12, vec![0u8; 8]).await.unwrap();
+    }
+    // Let the farmer's task fill its queue and pause reading, then close without draining.
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    farmer.peer.close();
+    let limit = Duration::from_secs(30);
+    let mut last = None;
+    while let Some(event) = tokio::time::timeout(limit, farmer.events.recv())
+        .await
+        .unwrap()
+    {
+        last = Some(event);
+    }
+    assert_eq!(last, Some(PeerEvent::Closed(CloseReason::Local)));
+    assert!(matches!(
+        tokio::time::timeout(limit, harvester.events.recv())
+            .await
+            .unwrap(),
+        Some(PeerEvent::Closed(CloseReason::Remote { code: 1000, .. }))
+    ));
+}
