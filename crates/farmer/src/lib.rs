@@ -13,6 +13,7 @@
 //! | [`plot_sync`] | the plot sync receiver, one per harvester ([`PlotSyncReceiver`]) |
 //! | [`proof`] | a harvester's proof of space and chia's checks of it |
 //! | [`signing`] | harvester shares + farmer share (+ taproot) → verified plot signatures |
+//! | [`messages`] | the harvester-protocol messages the farmer uses, with chia's ids |
 //! | [`keys`] | the key file: mnemonic or farmer secret key → farmer and pool keys |
 //!
 //! # Feature flags
@@ -24,6 +25,7 @@ pub mod chain;
 pub mod config;
 pub mod constants;
 pub mod keys;
+pub mod messages;
 pub mod plot_sync;
 pub mod proof;
 pub mod signing;
