@@ -18,6 +18,7 @@
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as TokenStream2;
 use quote::quote;
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, parse_macro_input};
 
@@ -63,7 +64,8 @@ fn expand_struct(input: &DeriveInput, fields: &Fields) -> syn::Result<TokenStrea
     };
     let idents: Vec<&syn::Ident> = named.iter().filter_map(|f| f.ident.as_ref()).collect();
     let types: Vec<&syn::Type> = named.iter().map(|f| &f.ty).collect();
-    let keys: Vec<String> = idents.iter().map(|i| i.to_string()).collect();
+    // JSON keys are the Python field names: `r#type` is `type`.
+    let keys: Vec<String> = idents.iter().map(|i| i.unraw().to_string()).collect();
     let st = quote!(::sickle_streamable::Streamable);
     let json = quote!(::sickle_streamable::json);
 

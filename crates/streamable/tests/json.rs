@@ -32,6 +32,11 @@ struct Outer {
 #[derive(Streamable, Debug, Clone, PartialEq, Eq)]
 struct Nothing;
 
+#[derive(Streamable, Debug, Clone, PartialEq, Eq)]
+struct RawName {
+    r#type: u8,
+}
+
 fn outer() -> Outer {
     Outer {
         name: "h".into(),
@@ -131,6 +136,15 @@ fn enum_json_is_its_integer_and_unknown_values_fail() {
             ..
         })
     ));
+}
+
+#[test]
+fn raw_identifiers_use_the_python_name() {
+    assert_eq!(RawName { r#type: 4 }.to_json_dict(), json!({"type": 4}));
+    assert_eq!(
+        RawName::from_json_dict(&json!({"type": 4})).unwrap(),
+        RawName { r#type: 4 }
+    );
 }
 
 #[test]
