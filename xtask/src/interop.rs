@@ -10,7 +10,8 @@
 //!    farmer, must complete the chia handshake and receive `harvester_handshake` (type 3); dialled
 //!    with a wrong network id it must be refused with close 1002, reason "110".
 //! 3. A Sickle farmer listens; a real harvester dials it, completes the handshake, and answers
-//!    Sickle's `harvester_handshake` with `plot_sync_start` (type 78).
+//!    Sickle's `harvester_handshake` with `plot_sync_start` (type 78), and Sickle's `request_plots`
+//!    (id 32768) with `respond_plots2` (type 113) carrying the same id.
 //!
 //! Every process started here is stopped by its pid (SIGTERM, then SIGKILL after 15 s), also when
 //! a step fails. The temp dir is removed on success and kept (path printed) on failure.
@@ -351,14 +352,15 @@ fn scenarios(python: &Path, workspace: &Path, peer_bin: &Path, tmp: &Path) -> Re
         print!("{out}");
         let handshake = out.contains("HANDSHAKE node_type=2 protocol_version=0.0.38");
         let plot_sync = out.contains("MESSAGE type=78 ");
-        if !status.success() || !handshake || !plot_sync {
+        let respond_plots = out.contains("RESPONSE type=113 id=Some(32768)");
+        if !status.success() || !handshake || !plot_sync || !respond_plots {
             bail!(
-                "chia harvester -> sickle farmer failed (handshake {handshake}, plot_sync_start {plot_sync}); harvester log:\n{}",
+                "chia harvester -> sickle farmer failed (handshake {handshake}, plot_sync_start {plot_sync}, respond_plots2 {respond_plots}); harvester log:\n{}",
                 tail(&harvester.log)
             );
         }
         println!(
-            "interop: chia harvester -> sickle farmer: handshake ok, plot_sync_start received"
+            "interop: chia harvester -> sickle farmer: handshake ok, plot_sync_start received, request_plots id 32768 answered by respond_plots2 with the same id"
         );
     }
     Ok(())

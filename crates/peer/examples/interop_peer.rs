@@ -125,6 +125,17 @@ async fn run(args: &[String]) -> Result<()> {
                     // HarvesterHandshake with no farmer and no pool keys: two empty G1 lists.
                     conn.peer.notify(3, vec![0u8; 8]).await?;
                     println!("SENT harvester_handshake");
+                    // request_plots (67, empty payload) with an id: the answer must carry it back.
+                    let response = conn
+                        .peer
+                        .request_with_timeout(67, Vec::new(), Duration::from_secs(30))
+                        .await?;
+                    println!(
+                        "RESPONSE type={} id={:?} bytes={}",
+                        response.msg_type,
+                        response.id,
+                        response.data.len()
+                    );
                     log_events(&mut conn, 8, None).await;
                     Ok(())
                 }
