@@ -130,6 +130,8 @@ proptest! {
         check(&quad);
         check(&arr);
         check(&(quad.0,));
+        check(&(quad.0, quad.1.clone(), arr));
+        check(&());
     }
 
     #[test]
