@@ -14,6 +14,7 @@
 //! | [`proof`] | a harvester's proof of space and chia's checks of it |
 //! | [`signing`] | harvester shares + farmer share (+ taproot) → verified plot signatures |
 //! | [`messages`] | the harvester-protocol messages the farmer uses, with chia's ids |
+//! | [`farming`] | proofs → signature requests → declared blocks ([`Farmer`]) |
 //! | [`keys`] | the key file: mnemonic or farmer secret key → farmer and pool keys |
 //!
 //! # Feature flags
@@ -24,6 +25,7 @@ pub mod address;
 pub mod chain;
 pub mod config;
 pub mod constants;
+pub mod farming;
 pub mod keys;
 pub mod messages;
 pub mod plot_sync;
@@ -38,6 +40,9 @@ pub use config::{
     CertPaths, ConfigError, ConfigOverrides, DEFAULT_FARMER_PORT, FarmerConfig, resolve_root,
 };
 pub use constants::{ConstantsError, SIM_NETWORK, constants_for_network, sim_overrides};
+pub use farming::{
+    DeclaredBlock, Farmer, FarmerCounters, HarvesterFault, ProofOutcome, RewardTargets,
+};
 pub use keys::{FarmerKeys, KeysError, fingerprint, mnemonic_to_seed};
 pub use plot_sync::{
     PlotSyncAnswer, PlotSyncBody, PlotSyncErrorCode, PlotSyncFailure, PlotSyncReceiver,

@@ -579,3 +579,39 @@ impl Streamable for ProofOfSpace {
         digest.update(self.to_bytes());
     }
 }
+
+/// `PoolTarget`: where the pool share of a solo plot's block reward goes.
+#[derive(Streamable, Debug, Clone, PartialEq, Eq)]
+pub struct PoolTarget {
+    /// `puzzle_hash`: `pool.xch_target_address`.
+    pub puzzle_hash: [u8; 32],
+    /// `max_height`: 0 for farmer-made targets.
+    pub max_height: u32,
+}
+
+/// `DeclareProofOfSpace` (farmer_protocol, 9): what the farmer sends a full node for a block.
+#[derive(Streamable, Debug, Clone, PartialEq, Eq)]
+pub struct DeclareProofOfSpace {
+    /// `challenge_hash`.
+    pub challenge_hash: [u8; 32],
+    /// `challenge_chain_sp`.
+    pub challenge_chain_sp: [u8; 32],
+    /// `signage_point_index`.
+    pub signage_point_index: u8,
+    /// `reward_chain_sp`.
+    pub reward_chain_sp: [u8; 32],
+    /// `proof_of_space`.
+    pub proof_of_space: ProofOfSpace,
+    /// `challenge_chain_sp_signature`: full plot signature on the cc SP.
+    pub challenge_chain_sp_signature: Signature,
+    /// `reward_chain_sp_signature`: full plot signature on the rc SP.
+    pub reward_chain_sp_signature: Signature,
+    /// `farmer_puzzle_hash`.
+    pub farmer_puzzle_hash: [u8; 32],
+    /// `pool_target` (solo plots).
+    pub pool_target: Option<PoolTarget>,
+    /// `pool_signature`: the pool key's signature over `bytes(pool_target)`.
+    pub pool_signature: Option<Signature>,
+    /// `include_signature_source_data`.
+    pub include_signature_source_data: bool,
+}

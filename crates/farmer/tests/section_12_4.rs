@@ -249,3 +249,215 @@ fn proof_wire_form_matches_the_declare_payload() {
     assert_eq!(bytes, expected);
     assert_eq!(bytes.len(), 32 + 49 + 1 + 48 + 1 + 4 + 144);
 }
+
+mod farmer_flow {
+    use super::*;
+    use sickle_farmer::messages::{NewProofOfSpace, RespondSignatures};
+    use sickle_farmer::{Farmer, HarvesterFault, ProofOutcome, RewardTargets, SignagePoint};
+    use sickle_streamable::Streamable;
+
+    fn farmer(keys: FarmerKeys) -> Farmer {
+        Farmer::new(
+            ConsensusConstants::testnet11(),
+            "testnet11",
+            keys,
+            RewardTargets {
+                farmer: [0x66; 32],
+                pool: [0x77; 32],
+            },
+        )
+    }
+
+    fn signage_point() -> SignagePoint {
+        SignagePoint {
+            challenge_hash: bytes32(CHALLENGE_HASH),
+            challenge_chain_sp: [0x22; 32],
+            reward_chain_sp: [0x33; 32],
+            difficulty: 1,
+            sub_slot_iters: 1 << 63,
+            signage_point_index: 7,
+            peak_height: 0,
+            last_tx_height: 0,
+            filter_challenge: None,
+        }
+    }
+
+    fn new_proof(proof: ProofOfSpace) -> NewProofOfSpace {
+        NewProofOfSpace {
+            challenge_hash: bytes32(CHALLENGE_HASH),
+            sp_hash: [0x22; 32],
+            plot_identifier: format!("{QUALITY}/plots/plot-k18-solo.plot"),
+            proof,
+            signage_point_index: 7,
+            include_source_signature_data: false,
+            farmer_reward_address_override: None,
+            fee_info: None,
+        }
+    }
+
+    fn respond(f: &Fixture, messages: [[u8; 32]; 2]) -> RespondSignatures {
+        RespondSignatures {
+            plot_identifier: format!("{QUALITY}/plots/plot-k18-solo.plot"),
+            challenge_hash: bytes32(CHALLENGE_HASH),
+            sp_hash: [0x22; 32],
+            local_pk: f.local_sk.public_key(),
+            farmer_pk: f.farmer_pk,
+            message_signatures: messages
+                .iter()
+                .map(|m| {
+                    (
+                        *m,
+                        sign_with_plot_key(&f.local_sk, m, &f.proof.plot_public_key),
+                    )
+                })
+                .collect(),
+            include_source_signature_data: false,
+            farmer_reward_address_override: None,
+        }
+    }
+
+    #[test]
+    fn declare_proof_of_space_is_chias_735_bytes() {
+        let f = fixture();
+        let mut farmer = farmer(f.keys.clone());
+        assert!(farmer.add_signage_point(signage_point(), 100));
+        assert!(
+            !farmer.add_signage_point(signage_point(), 101),
+            "identical SP ignored"
+        );
+        let outcome = farmer
+            .new_proof_of_space([9; 32], &new_proof(f.proof.clone()))
+            .unwrap();
+        let ProofOutcome::Valid {
+            quality,
+            requests,
+            pool_contract,
+            ..
+        } = outcome
+        else {
+            panic!("expected a valid proof, got {outcome:?}");
+        };
+        assert_eq!(hex::encode(quality), QUALITY);
+        assert!(!pool_contract);
+        assert_eq!(requests.len(), 1);
+        assert_eq!(requests[0].messages, [[0x22; 32], [0x33; 32]]);
+
+        let block = farmer
+            .respond_signatures(&respond(&f, [[0x22; 32], [0x33; 32]]))
+            .unwrap()
+            .unwrap();
+        let bytes = block.declare.to_bytes();
+        assert_eq!(bytes.len(), 735);
+        let expected = format!(
+            "{CHALLENGE_HASH}{}07{}{}{CC_SP_SIGNATURE}{RC_SP_SIGNATURE}{}01{}0000000001{POOL_SIGNATURE}00",
+            "22".repeat(32),
+            "33".repeat(32),
+            hex::encode(f.proof.to_bytes()),
+            "66".repeat(32),
+            "77".repeat(32),
+        );
+        assert_eq!(hex::encode(bytes), expected);
+        assert_eq!(block.won.harvester, [9; 32]);
+        let counters = farmer.counters();
+        assert_eq!(
+            (
+                counters.proofs,
+                counters.signatures_verified,
+                counters.blocks
+            ),
+            (1, 2, 1)
+        );
+    }
+
+    #[test]
+    fn lying_harvesters_are_refused() {
+        let f = fixture();
+        let mut farmer = farmer(f.keys.clone());
+        // Unknown signage point.
+        assert_eq!(
+            farmer.new_proof_of_space([1; 32], &new_proof(f.proof.clone())),
+            Ok(ProofOutcome::UnknownSignagePoint)
+        );
+        farmer.add_signage_point(signage_point(), 0);
+        // A bad proof is invalid and counted.
+        let mut bad = f.proof.clone();
+        bad.proof[3] ^= 1;
+        assert!(matches!(
+            farmer.new_proof_of_space([1; 32], &new_proof(bad)),
+            Ok(ProofOutcome::Invalid(InvalidProof::BadProof { .. }))
+        ));
+        assert_eq!(farmer.counters().invalid_proofs, 1);
+        // Signatures for a plot that sent no proof.
+        assert!(matches!(
+            farmer.respond_signatures(&respond(&f, [[0x22; 32], [0x33; 32]])),
+            Err(HarvesterFault::UnknownPlot { .. })
+        ));
+        farmer
+            .new_proof_of_space([1; 32], &new_proof(f.proof.clone()))
+            .unwrap();
+        // Shares over the wrong rc message: the second message is no known rc sp.
+        assert_eq!(
+            farmer.respond_signatures(&respond(&f, [[0x22; 32], [0x44; 32]])),
+            Err(HarvesterFault::NotSignagePointSignatures)
+        );
+        // A wrong share under the right message.
+        let mut wrong_share = respond(&f, [[0x22; 32], [0x33; 32]]);
+        wrong_share.message_signatures[1].1 = wrong_share.message_signatures[0].1.clone();
+        assert!(matches!(
+            farmer.respond_signatures(&wrong_share),
+            Err(HarvesterFault::Signing(SigningError::BadShare { .. }))
+        ));
+        // A local key that does not make the plot key.
+        let mut wrong_key = respond(&f, [[0x22; 32], [0x33; 32]]);
+        wrong_key.local_pk = f.pool_pk;
+        assert!(matches!(
+            farmer.respond_signatures(&wrong_key),
+            Err(HarvesterFault::Signing(
+                SigningError::PlotKeyMismatch { .. }
+            ))
+        ));
+        // Too few signatures.
+        let mut short = respond(&f, [[0x22; 32], [0x33; 32]]);
+        short.message_signatures.truncate(1);
+        assert_eq!(
+            farmer.respond_signatures(&short),
+            Err(HarvesterFault::TooFewSignatures { got: 1 })
+        );
+        assert_eq!(farmer.counters().blocks, 0);
+        // The honest answer still works afterwards.
+        assert!(
+            farmer
+                .respond_signatures(&respond(&f, [[0x22; 32], [0x33; 32]]))
+                .unwrap()
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn testnets_cap_proofs_per_signage_point_and_cache_expires() {
+        let f = fixture();
+        let mut farmer = farmer(f.keys.clone());
+        farmer.add_signage_point(signage_point(), 0);
+        let mut outcomes = Vec::new();
+        for _ in 0..8 {
+            outcomes.push(
+                farmer
+                    .new_proof_of_space([1; 32], &new_proof(f.proof.clone()))
+                    .unwrap(),
+            );
+        }
+        // chia counts first and compares with `>`: six are taken, the rest refused.
+        assert!(
+            outcomes[..6]
+                .iter()
+                .all(|o| matches!(o, ProofOutcome::Valid { .. }))
+        );
+        assert!(outcomes[6..].iter().all(|o| *o == ProofOutcome::TooMany));
+        farmer.prune(1800);
+        farmer.prune(1801);
+        assert_eq!(
+            farmer.new_proof_of_space([1; 32], &new_proof(f.proof.clone())),
+            Ok(ProofOutcome::UnknownSignagePoint)
+        );
+    }
+}
