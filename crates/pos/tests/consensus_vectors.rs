@@ -276,3 +276,52 @@ fn v1_phase_out() {
         );
     }
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Arbitrary constants (as a config.yaml could set them) and inputs give a value or an
+        /// error, never a panic.
+        #[test]
+        fn consensus_functions(
+            num_sps in any::<u8>(),
+            extra in any::<u8>(),
+            phase_bits in any::<u8>(),
+            epoch_blocks in any::<u32>(),
+            fork2 in any::<u32>(),
+            plot_size_v2 in any::<u8>(),
+            factor in any::<u128>(),
+            k in any::<u8>(),
+            strength in any::<u8>(),
+            difficulty in any::<u64>(),
+            ssi in any::<u64>(),
+            index in any::<u8>(),
+            required in any::<u64>(),
+            height in any::<u32>(),
+            quality in any::<[u8; 32]>(),
+        ) {
+            let mut c = ConsensusConstants::mainnet();
+            c.num_sps_sub_slot = num_sps;
+            c.num_sp_intervals_extra = extra;
+            c.plot_v1_phase_out_epoch_bits = phase_bits;
+            c.epoch_blocks = epoch_blocks;
+            c.hard_fork2_height = fork2;
+            c.plot_size_v2 = plot_size_v2;
+            c.difficulty_constant_factor = factor;
+            for size in [PlotSize::V1 { k }, PlotSize::V2 { strength }] {
+                let _ = consensus::calculate_iterations_quality(&c, &quality, size, difficulty, &quality, height);
+            }
+            let _ = consensus::ip_iters(&c, ssi, index, required);
+            let _ = consensus::is_overflow_block(&c, index);
+            let _ = consensus::is_v1_phased_out(&c, &quality, height);
+            let _ = consensus::plot_filter_bits(&c, height, strength);
+            let _ = consensus::expected_plot_size_v2(&c);
+            let _ = consensus::passes_plot_filter_v2(&quality, index, strength, &quality, index);
+            let _ = consensus::passes_plot_filter(strength, &quality, &quality, &quality);
+        }
+    }
+}
