@@ -444,3 +444,15 @@ fn spec_12_4_real_proof_end_to_end() {
         "a1d31c719114a8c4a2b65cb7f4788e13a20db1e8eff73e1a1034505de0c77fbd53ae2e7af032661800b75192045fcafa1366f1bf6c83a6d2476f1ac21e537babf28030570eb39b9da9174e4d914d1904367defaab5632f7b4d88ed4b490fffb2"
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Any bytes give a memo or a typed error; a parsed memo re-serialises to the same bytes.
+    #[test]
+    fn memo_parse_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+        if let Ok(memo) = PlotMemo::parse(&bytes) {
+            proptest::prop_assert_eq!(memo.to_bytes(), bytes);
+        }
+    }
+}
