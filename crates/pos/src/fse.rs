@@ -192,6 +192,21 @@ pub enum FseError {
     },
 }
 
+/// Eight bytes from `byte` on as a little-endian integer, zero-padded past the end.
+#[inline]
+fn load_le(bytes: &[u8], byte: usize) -> u64 {
+    match bytes.get(byte..byte + 8) {
+        Some(b) => u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
+        None => {
+            let mut word = [0u8; 8];
+            for (dst, src) in word.iter_mut().zip(bytes.iter().skip(byte)) {
+                *dst = *src;
+            }
+            u64::from_le_bytes(word)
+        }
+    }
+}
+
 /// Reads a stream from its last bit toward its first, as FSE's `BIT_DStream` does.
 struct BackwardBits<'a> {
     bytes: &'a [u8],
@@ -309,7 +324,7 @@ impl<'a> FseDecoder<'a> {
         Ok(Some(cell.symbol))
     }
 
-    /// Decodes symbols two at a time while neither can be the stream's last (at least 28 unread
+    /// Decodes symbols four at a time while none can be the stream's last (at least 56 unread
     /// bits, so no read can overflow) and at most `max` of them; returns how many it decoded.
     ///
     /// Leaves the decoder exactly where one-at-a-time decoding would; the end of the stream is
@@ -323,19 +338,32 @@ impl<'a> FseDecoder<'a> {
         let table = &self.table.cells;
         let (mut own, mut other) = (self.states[self.turn], self.states[self.turn ^ 1]);
         let mut decoded = 0usize;
-        while decoded + 2 <= max && self.bits.remaining >= 2 * i64::from(TABLE_LOG) {
-            let first = table[usize::from(own) & (TABLE_SIZE - 1)];
-            own = first
-                .base
-                .wrapping_add(self.bits.read(u32::from(first.nb_bits)));
-            sink(first.symbol);
-            let second = table[usize::from(other) & (TABLE_SIZE - 1)];
-            other = second
-                .base
-                .wrapping_add(self.bits.read(u32::from(second.nb_bits)));
-            sink(second.symbol);
-            decoded += 2;
+        let bytes = self.bits.bytes;
+        let mut remaining = self.bits.remaining;
+        // Four symbols per 8-byte load: the load covers at least the 57 bits below `remaining`,
+        // and four reads take at most 56.
+        while decoded + 4 <= max && remaining >= 4 * i64::from(TABLE_LOG) {
+            // The 8 bytes that end at the byte holding bit `remaining − 1`.
+            let (word, word_start) = if remaining >= 64 {
+                let byte = ((remaining + 7) / 8 - 8) as usize;
+                (load_le(bytes, byte), (byte * 8) as i64)
+            } else {
+                (load_le(bytes, 0), 0)
+            };
+            let mut take = |state: u16| {
+                let cell = table[usize::from(state) & (TABLE_SIZE - 1)];
+                remaining -= i64::from(cell.nb_bits);
+                let bits = (word >> (remaining - word_start)) & ((1u64 << cell.nb_bits) - 1);
+                sink(cell.symbol);
+                cell.base.wrapping_add(bits as u16)
+            };
+            own = take(own);
+            other = take(other);
+            own = take(own);
+            other = take(other);
+            decoded += 4;
         }
+        self.bits.remaining = remaining;
         // An even number of symbols: the turn is unchanged.
         self.states[self.turn] = own;
         self.states[self.turn ^ 1] = other;
