@@ -176,6 +176,11 @@ impl Farmer {
         self.counters
     }
 
+    /// Counts a message from a harvester that could not even be decoded as an invalid proof.
+    pub fn note_invalid_message(&mut self) {
+        self.counters.invalid_proofs += 1;
+    }
+
     /// Stores a signage point; `false` if this exact one is already stored (chia ignores it).
     pub fn add_signage_point(&mut self, sp: SignagePoint, now: u64) -> bool {
         let stored = self.sps.entry(sp.challenge_chain_sp).or_default();

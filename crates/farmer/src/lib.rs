@@ -15,6 +15,8 @@
 //! | [`signing`] | harvester shares + farmer share (+ taproot) → verified plot signatures |
 //! | [`messages`] | the harvester-protocol messages the farmer uses, with chia's ids |
 //! | [`farming`] | proofs → signature requests → declared blocks ([`Farmer`]) |
+//! | [`service`] | the tokio service: listener, harvester tasks, signage point fan-out |
+//! | [`status`] | `GET /status` (JSON) and `/metrics` (Prometheus) |
 //! | [`keys`] | the key file: mnemonic or farmer secret key → farmer and pool keys |
 //!
 //! # Feature flags
@@ -30,7 +32,9 @@ pub mod keys;
 pub mod messages;
 pub mod plot_sync;
 pub mod proof;
+pub mod service;
 pub mod signing;
+pub mod status;
 
 pub use address::{AddressError, decode_puzzle_hash};
 pub use chain::{
@@ -51,4 +55,6 @@ pub use plot_sync::{
 pub use proof::{
     InvalidProof, ProofContext, ProofKind, ProofOfSpace, verify_and_get_quality_string,
 };
+pub use service::{FarmerService, SignagePointFormat};
 pub use signing::{PlotKeys, SigningError, check_messages};
+pub use status::{HarvesterStatus, Status, serve_status};

@@ -1,0 +1,494 @@
+//! The farmer service: harvesters connect over sickle-peer's mutual TLS, the signage point source
+//! ticks, and every inbound message goes through the sans-IO state ([`Farmer`],
+//! [`PlotSyncReceiver`]).
+//!
+//! ```text
+//! serve(listener) ─► Connection ─► per-harvester task: HarvesterHandshake, then events
+//!                                     plot sync → receiver → PlotSyncResponse
+//!                                     new_proof_of_space → Farmer → RequestSignatures
+//!                                     respond_signatures → Farmer → block → source
+//! ticker(source.interval) ─► next SP ─► Farmer stores it ─► fan-out in each peer's format
+//! ```
+//!
+//! State lives behind one `std::sync::Mutex` that is never held across an `.await`: handlers
+//! lock, decide, unlock, then send. A harvester whose message chia would raise on is
+//! disconnected; the others are unaffected.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use chia_bls::PublicKey;
+use sickle_peer::handshake::node_type;
+use sickle_peer::{
+    Connection, Message, Peer, PeerConfig, PeerEvent, ProtocolVersion, ServerConfig, TlsSetup,
+    serve,
+};
+use sickle_pos::consensus::prefix_bits;
+use sickle_streamable::Streamable;
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::chain::{SignagePoint, SignagePointSource};
+use crate::farming::{Farmer, FarmerCounters, ProofOutcome};
+use crate::messages::{
+    FarmingInfo, HarvesterHandshake, NewProofOfSpace, NewSignagePointHarvester,
+    NewSignagePointHarvester2, PlotSyncResponse, PoolDifficulty, RespondSignatures,
+    decode_plot_sync, ids,
+};
+use crate::plot_sync::{PlotSyncReceiver, duplicates_across};
+use crate::status::{HarvesterStatus, Status};
+
+/// How long one signage point send to one harvester may wait for queue space.
+pub const FAN_OUT_SEND_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Which `new_signage_point_harvester` a harvester gets (harvester-farmer §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignagePointFormat {
+    /// `NewSignagePointHarvester2`, for peers ≥ 0.0.38.
+    V2,
+    /// `NewSignagePointHarvester` with `filter_prefix_bits`, for peers ≤ 0.0.36.
+    Old,
+    /// Nothing: chia deliberately sends 0.0.37 peers no signage points.
+    None,
+}
+
+impl SignagePointFormat {
+    /// The format for a harvester that announced `version`.
+    pub fn for_version(version: &ProtocolVersion) -> Self {
+        let v = |text| ProtocolVersion::parse(text).unwrap_or_else(|| version.clone());
+        if *version >= v("0.0.38") {
+            Self::V2
+        } else if *version <= v("0.0.36") {
+            Self::Old
+        } else {
+            Self::None
+        }
+    }
+}
+
+/// One connected harvester.
+#[derive(Debug)]
+struct HarvesterEntry {
+    peer: Peer,
+    host: String,
+    version: String,
+    format: SignagePointFormat,
+    receiver: PlotSyncReceiver,
+    proofs: u64,
+    invalid_proofs: u64,
+    last_seen: u64,
+    farming_info: Option<FarmingInfo>,
+}
+
+struct Shared {
+    network: String,
+    farmer: Farmer,
+    source: Box<dyn SignagePointSource>,
+    harvesters: HashMap<[u8; 32], HarvesterEntry>,
+    /// Blocks the source took (the simulated chain's count).
+    blocks_recorded: u64,
+}
+
+/// The running farmer, shared by its tasks; clone it to read the status from a test.
+#[derive(Clone)]
+pub struct FarmerService {
+    shared: Arc<Mutex<Shared>>,
+    handshake: Arc<Vec<u8>>,
+}
+
+impl std::fmt::Debug for FarmerService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FarmerService").finish_non_exhaustive()
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or(0)
+}
+
+impl FarmerService {
+    /// A service for `farmer` fed by `source`; `pool_public_keys` is `farmer.pool_public_keys`.
+    pub fn new(
+        network: &str,
+        farmer: Farmer,
+        source: Box<dyn SignagePointSource>,
+        pool_public_keys: Vec<PublicKey>,
+    ) -> Self {
+        let handshake = HarvesterHandshake {
+            farmer_public_keys: farmer.keys().handshake_farmer_public_keys(),
+            pool_public_keys,
+        };
+        Self {
+            shared: Arc::new(Mutex::new(Shared {
+                network: network.to_owned(),
+                farmer,
+                source,
+                harvesters: HashMap::new(),
+                blocks_recorded: 0,
+            })),
+            handshake: Arc::new(handshake.to_bytes()),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Shared> {
+        // A panic while holding the lock leaves consistent-enough counters; keep serving.
+        self.shared
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A snapshot for `/status` and `/metrics`.
+    pub fn status(&self) -> Status {
+        let shared = self.lock();
+        let counters: FarmerCounters = shared.farmer.counters();
+        let across = duplicates_across(
+            shared
+                .harvesters
+                .iter()
+                .map(|(node_id, entry)| (node_id, &entry.receiver)),
+        );
+        let mut harvesters: Vec<HarvesterStatus> = shared
+            .harvesters
+            .iter()
+            .map(|(node_id, entry)| {
+                let shared_plots = entry
+                    .receiver
+                    .plots()
+                    .values()
+                    .filter(|plot| across.contains_key(&plot.plot_id))
+                    .count();
+                HarvesterStatus {
+                    node_id: hex::encode(node_id),
+                    host: entry.host.clone(),
+                    version: entry.version.clone(),
+                    plots: entry.receiver.plots().len(),
+                    failed: entry.receiver.invalid().len(),
+                    no_key: entry.receiver.keys_missing().len(),
+                    duplicates: entry.receiver.duplicates().len(),
+                    duplicates_across_harvesters: shared_plots,
+                    total_plot_size: entry.receiver.total_plot_size(),
+                    proofs: entry.proofs,
+                    invalid_proofs: entry.invalid_proofs,
+                    last_seen: entry.last_seen,
+                    last_sync_time: entry.receiver.last_sync().time_done,
+                    syncing: entry.receiver.current_sync().sync_id != 0,
+                    last_farming_info_passed: entry.farming_info.as_ref().map(|i| i.passed),
+                }
+            })
+            .collect();
+        harvesters.sort_by(|a, b| a.node_id.cmp(&b.node_id));
+        Status {
+            network: shared.network.clone(),
+            signage_points: counters.signage_points,
+            proofs: counters.proofs,
+            invalid_proofs: counters.invalid_proofs,
+            signatures_verified: counters.signatures_verified,
+            blocks: shared.blocks_recorded,
+            partials: counters.partials,
+            harvesters,
+        }
+    }
+
+    /// Serves harvesters on `listener` and signage points from the source until `shutdown`;
+    /// returns once every connection is closed.
+    pub async fn run(
+        &self,
+        listener: TcpListener,
+        tls: TlsSetup,
+        config: ServerConfig,
+        shutdown: CancellationToken,
+    ) {
+        let tracker = TaskTracker::new();
+        let (accepted_tx, mut accepted) = mpsc::channel::<Connection>(64);
+        tracker.spawn(serve(listener, tls, config, accepted_tx, shutdown.clone()));
+        let ticker = self.clone();
+        let tick_shutdown = shutdown.clone();
+        tracker.spawn(async move { ticker.signage_points(tick_shutdown).await });
+        loop {
+            let connection = tokio::select! {
+                _ = shutdown.cancelled() => break,
+                connection = accepted.recv() => match connection {
+                    Some(connection) => connection,
+                    None => break,
+                },
+            };
+            let service = self.clone();
+            tracker.spawn(async move { service.harvester(connection).await });
+        }
+        tracker.close();
+        tracker.wait().await;
+    }
+
+    /// The settings chia's farmer uses for harvester connections on `network`.
+    pub fn peer_config(network: &str, port: u16) -> PeerConfig {
+        PeerConfig::new(network, node_type::FARMER, port)
+    }
+
+    async fn signage_points(&self, shutdown: CancellationToken) {
+        let interval = self.lock().source.interval();
+        let interval = interval.max(Duration::from_millis(1));
+        // The first signage point comes one interval after start, when harvesters had a chance
+        // to connect.
+        let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = ticker.tick() => {}
+            }
+            self.broadcast_next().await;
+        }
+    }
+
+    /// Takes the next signage point from the source and sends it to every harvester; returns it.
+    pub async fn broadcast_next(&self) -> SignagePoint {
+        let (sp, sends) = {
+            let mut shared = self.lock();
+            let sp = shared.source.next_signage_point();
+            shared.farmer.add_signage_point(sp.clone(), unix_now());
+            shared.farmer.prune(unix_now());
+            let pool_difficulties: Vec<PoolDifficulty> = shared
+                .source
+                .pool_difficulties()
+                .into_iter()
+                .map(|entry| PoolDifficulty {
+                    difficulty: entry.difficulty,
+                    sub_slot_iters: shared.farmer.constants().pool_sub_slot_iters,
+                    pool_contract_puzzle_hash: entry.pool_contract_puzzle_hash,
+                })
+                .collect();
+            let new = NewSignagePointHarvester2 {
+                challenge_hash: sp.challenge_hash,
+                difficulty: sp.difficulty,
+                sub_slot_iters: sp.sub_slot_iters,
+                signage_point_index: sp.signage_point_index,
+                sp_hash: sp.challenge_chain_sp,
+                pool_difficulties: pool_difficulties.clone(),
+                peak_height: sp.peak_height,
+                last_tx_height: sp.last_tx_height,
+                filter_challenge: sp.filter_challenge,
+            }
+            .to_bytes();
+            let old = NewSignagePointHarvester {
+                challenge_hash: sp.challenge_hash,
+                difficulty: sp.difficulty,
+                sub_slot_iters: sp.sub_slot_iters,
+                signage_point_index: sp.signage_point_index,
+                sp_hash: sp.challenge_chain_sp,
+                pool_difficulties,
+                filter_prefix_bits: prefix_bits(shared.farmer.constants(), sp.peak_height),
+            }
+            .to_bytes();
+            let (new, old) = (bytes::Bytes::from(new), bytes::Bytes::from(old));
+            let sends: Vec<(Peer, bytes::Bytes)> = shared
+                .harvesters
+                .values()
+                .filter_map(|entry| match entry.format {
+                    SignagePointFormat::V2 => Some((entry.peer.clone(), new.clone())),
+                    SignagePointFormat::Old => Some((entry.peer.clone(), old.clone())),
+                    SignagePointFormat::None => None,
+                })
+                .collect();
+            (sp, sends)
+        };
+        let sends = sends.into_iter().map(|(peer, payload)| async move {
+            let send = peer.notify(ids::NEW_SIGNAGE_POINT_HARVESTER, payload);
+            match tokio::time::timeout(FAN_OUT_SEND_TIMEOUT, send).await {
+                Ok(Ok(())) => {}
+                Ok(Err(err)) => tracing::debug!(%err, "signage point not sent"),
+                Err(_) => tracing::warn!(
+                    node_id = %hex::encode(peer.node_id()),
+                    "harvester queue full for 5 s; signage point dropped"
+                ),
+            }
+        });
+        futures::future::join_all(sends).await;
+        sp
+    }
+
+    async fn harvester(&self, connection: Connection) {
+        let Connection { peer, mut events } = connection;
+        let info = peer.info().clone();
+        let node_id = info.node_id;
+        if info.node_type() != node_type::HARVESTER {
+            tracing::info!(node_type = info.node_type(), "not a harvester; closing");
+            peer.close();
+            return;
+        }
+        {
+            let mut shared = self.lock();
+            let receiver = PlotSyncReceiver::new(shared.farmer.constants().clone());
+            let entry = HarvesterEntry {
+                peer: peer.clone(),
+                host: info.remote_addr.to_string(),
+                version: info.handshake.protocol_version.clone(),
+                format: SignagePointFormat::for_version(&info.protocol_version),
+                receiver,
+                proofs: 0,
+                invalid_proofs: 0,
+                last_seen: unix_now(),
+                farming_info: None,
+            };
+            if let Some(old) = shared.harvesters.insert(node_id, entry) {
+                // A second connection from the same node replaces the first, as in chia.
+                old.peer.close();
+            }
+        }
+        tracing::info!(node_id = %hex::encode(node_id), addr = %info.remote_addr, "harvester connected");
+        let handshake = bytes::Bytes::from(self.handshake.as_ref().clone());
+        if let Err(err) = peer.notify(ids::HARVESTER_HANDSHAKE, handshake).await {
+            tracing::info!(%err, "harvester left before the handshake");
+        }
+        while let Some(event) = events.recv().await {
+            match event {
+                PeerEvent::Message(message) => {
+                    if let Err(reason) = self.on_message(&peer, node_id, &message).await {
+                        tracing::warn!(node_id = %hex::encode(node_id), %reason, "closing harvester");
+                        peer.close();
+                    }
+                }
+                PeerEvent::Closed(reason) => {
+                    tracing::info!(node_id = %hex::encode(node_id), ?reason, "harvester disconnected");
+                    break;
+                }
+                other => tracing::debug!(?other, "ignored peer event"),
+            }
+        }
+        let mut shared = self.lock();
+        // Only forget the entry if it is still this connection's.
+        if shared
+            .harvesters
+            .get(&node_id)
+            .is_some_and(|entry| entry.peer.is_closed())
+        {
+            shared.harvesters.remove(&node_id);
+        }
+    }
+
+    /// Handles one message; `Err` closes the connection (chia raises there).
+    async fn on_message(
+        &self,
+        peer: &Peer,
+        node_id: [u8; 32],
+        message: &Message,
+    ) -> Result<(), String> {
+        let payload = message.data.as_ref();
+        if let Some(decoded) = decode_plot_sync(message.msg_type, payload) {
+            let (identifier, body) =
+                decoded.map_err(|err| format!("undecodable plot sync message: {err}"))?;
+            let response = {
+                let mut shared = self.lock();
+                let Some(entry) = shared.harvesters.get_mut(&node_id) else {
+                    return Ok(());
+                };
+                entry.last_seen = unix_now();
+                let answer = entry.receiver.handle(identifier, &body, unix_now());
+                PlotSyncResponse::from(&answer).to_bytes()
+            };
+            peer.notify(ids::PLOT_SYNC_RESPONSE, response)
+                .await
+                .map_err(|err| err.to_string())?;
+            return Ok(());
+        }
+        match message.msg_type {
+            ids::NEW_PROOF_OF_SPACE => self.on_proof(peer, node_id, payload).await,
+            ids::RESPOND_SIGNATURES => {
+                let response = RespondSignatures::from_bytes(payload).map_err(|err| {
+                    self.count_invalid(node_id);
+                    format!("undecodable respond_signatures: {err}")
+                })?;
+                let mut shared = self.lock();
+                match shared.farmer.respond_signatures(&response) {
+                    Ok(Some(block)) => {
+                        shared.source.submit_block(block.won);
+                        shared.blocks_recorded += 1;
+                        Ok(())
+                    }
+                    Ok(None) => Ok(()),
+                    Err(fault) => {
+                        if let Some(entry) = shared.harvesters.get_mut(&node_id) {
+                            entry.invalid_proofs += 1;
+                        }
+                        Err(fault.to_string())
+                    }
+                }
+            }
+            ids::FARMING_INFO => {
+                let info = FarmingInfo::from_bytes(payload)
+                    .map_err(|err| format!("undecodable farming_info: {err}"))?;
+                let mut shared = self.lock();
+                if let Some(entry) = shared.harvesters.get_mut(&node_id) {
+                    entry.last_seen = unix_now();
+                    entry.farming_info = Some(info);
+                }
+                Ok(())
+            }
+            other => {
+                tracing::debug!(msg_type = other, "message ignored");
+                Ok(())
+            }
+        }
+    }
+
+    fn count_invalid(&self, node_id: [u8; 32]) {
+        let mut shared = self.lock();
+        shared.farmer.note_invalid_message();
+        if let Some(entry) = shared.harvesters.get_mut(&node_id) {
+            entry.invalid_proofs += 1;
+        }
+    }
+
+    async fn on_proof(&self, peer: &Peer, node_id: [u8; 32], payload: &[u8]) -> Result<(), String> {
+        let proof = NewProofOfSpace::from_bytes(payload).map_err(|err| {
+            self.count_invalid(node_id);
+            format!("undecodable new_proof_of_space: {err}")
+        })?;
+        let requests = {
+            let mut shared = self.lock();
+            let outcome = shared.farmer.new_proof_of_space(node_id, &proof);
+            let entry = shared.harvesters.get_mut(&node_id);
+            match (outcome, entry) {
+                (Ok(ProofOutcome::Valid { requests, .. }), Some(entry)) => {
+                    entry.proofs += 1;
+                    entry.last_seen = unix_now();
+                    requests
+                }
+                (Ok(ProofOutcome::Valid { requests, .. }), None) => requests,
+                (Ok(ProofOutcome::Invalid(invalid)), entry) => {
+                    tracing::error!(
+                        node_id = %hex::encode(node_id),
+                        plot_identifier = %proof.plot_identifier,
+                        %invalid,
+                        "invalid proof of space"
+                    );
+                    if let Some(entry) = entry {
+                        entry.invalid_proofs += 1;
+                    }
+                    Vec::new()
+                }
+                (Ok(other), _) => {
+                    tracing::info!(?other, "proof not taken");
+                    Vec::new()
+                }
+                (Err(fault), entry) => {
+                    if let Some(entry) = entry {
+                        entry.invalid_proofs += 1;
+                    }
+                    return Err(fault.to_string());
+                }
+            }
+        };
+        for request in requests {
+            peer.notify(ids::REQUEST_SIGNATURES, request.to_bytes())
+                .await
+                .map_err(|err| err.to_string())?;
+        }
+        Ok(())
+    }
+}
