@@ -39,8 +39,9 @@ pub enum ConstantsError {
 }
 
 /// The overrides of Sickle's `sim` network, applied before the root's own: chia's mainnet
-/// defaults, but k ≥ 18 plots, 2^26 sub-slot iterations and difficulty 1, so small plots find
-/// proofs in tests and demos. Harvesters must use the same constants (a chia harvester reads them
+/// defaults, but k ≥ 18 plots, 2^26 sub-slot iterations, difficulty 1 and a difficulty constant
+/// factor of 2^42 (instead of 2^67), so a k=18 plot that passes the filter usually has a proof
+/// good enough for a block. Harvesters must use the same constants (a chia harvester reads them
 /// from its root's `network_overrides.constants.sim`).
 pub fn sim_overrides() -> Vec<(String, OverrideValue)> {
     [
@@ -48,6 +49,7 @@ pub fn sim_overrides() -> Vec<(String, OverrideValue)> {
         ("SUB_SLOT_ITERS_STARTING", 1 << 26),
         ("DIFFICULTY_STARTING", 1),
         ("HARD_FORK_HEIGHT", 0),
+        ("DIFFICULTY_CONSTANT_FACTOR", 1 << 42),
     ]
     .into_iter()
     .map(|(name, value)| (name.to_owned(), OverrideValue::Int(value)))

@@ -492,3 +492,20 @@ impl FarmerService {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signage_point_format_follows_the_peer_version() {
+        let format = |text| SignagePointFormat::for_version(&ProtocolVersion::parse(text).unwrap());
+        assert_eq!(format("0.0.38"), SignagePointFormat::V2);
+        assert_eq!(format("0.0.39"), SignagePointFormat::V2);
+        assert_eq!(format("0.1"), SignagePointFormat::V2);
+        assert_eq!(format("0.0.37"), SignagePointFormat::None);
+        assert_eq!(format("0.0.36"), SignagePointFormat::Old);
+        assert_eq!(format("0.0.34"), SignagePointFormat::Old);
+    }
+}
