@@ -164,3 +164,67 @@ fn one_handle_serves_concurrent_lookups() {
     let checked: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
     assert!(checked > 150, "only {checked} proofs checked");
 }
+
+/// Every f7 of a plot, decoded from C1 and C3 (plot-format §7), to aim challenges at the cases
+/// where chiapos' walk loses proofs.
+fn all_f7(bytes: &[u8]) -> Vec<u64> {
+    use sickle_pos::fse::{DeltaTable, FseDecoder};
+    let plot = Plot::open(bytes).unwrap();
+    let (k, ptr) = (plot.k(), plot.header().table_pointers);
+    let entry = u64::from(k).div_ceil(8) as usize;
+    let c3_size = sickle_pos::checkpoint::c3_park_size(k) as usize;
+    let c1 = &bytes[ptr[7] as usize..ptr[8] as usize];
+    let mut f7 = Vec::new();
+    for (park, chunk) in c1.chunks_exact(entry).enumerate() {
+        let value = chunk.iter().fold(0u64, |a, &b| (a << 8) | u64::from(b))
+            >> (8 * entry - usize::from(k));
+        if value == 0 && park > 0 {
+            break;
+        }
+        let start = ptr[9] as usize + park * c3_size;
+        let len = usize::from(u16::from_be_bytes([bytes[start], bytes[start + 1]]));
+        let stream = &bytes[start + 2..start + 2 + len];
+        let deltas = FseDecoder::new(DeltaTable::R1_0, stream, 9999)
+            .unwrap()
+            .decode_all()
+            .unwrap();
+        let mut current = value;
+        f7.push(current);
+        for delta in deltas {
+            current += u64::from(delta);
+            f7.push(current);
+        }
+    }
+    f7
+}
+
+#[test]
+fn finds_the_proofs_chiapos_walk_misses() {
+    let bytes = std::fs::read(data_dir().join("plots/k18-solo.plot")).unwrap();
+    let f7 = all_f7(&bytes);
+    let plot = Plot::open(&bytes[..]).unwrap();
+    let count = |target: u64| f7.iter().filter(|&&v| v == target).count();
+    // plot-format §8: checkpoint values, runs ending at park offsets 9998 and 9999, the last f7.
+    let mut targets = Vec::new();
+    for park in 0..f7.len() / 10_000 {
+        targets.extend([park * 10_000, park * 10_000 + 9_998, park * 10_000 + 9_999]);
+    }
+    targets.push(f7.len() - 1);
+    let mut proofs = 0;
+    for position in targets {
+        let target = f7[position];
+        // The first 18 bits are the target; the rest is an arbitrary pattern.
+        let mut challenge = [0x5a; 32];
+        let head = (target << 46) | (0x5a5a_5a5a_5a5a_5a5a >> 18);
+        challenge[..8].copy_from_slice(&head.to_be_bytes());
+        let qualities = plot.qualities_for_challenge(&challenge).unwrap();
+        assert_eq!(qualities.len(), count(target), "f7 {target} at {position}");
+        for (index, quality) in qualities.iter().enumerate() {
+            let proof = plot.full_proof(&challenge, index).unwrap();
+            let verified = sickle_pos::validate_proof(plot.plot_id(), 18, &challenge, &proof);
+            assert_eq!(verified.as_ref(), Some(quality));
+            proofs += 1;
+        }
+    }
+    assert!(proofs >= 3 * 23, "only {proofs} proofs at park edges");
+}
