@@ -182,6 +182,9 @@ where
                         if let Some(msg) = undelivered.take() {
                             permit.send(PeerEvent::Message(msg));
                         }
+                        // Reading resumes: silence while we were paused says nothing about the peer.
+                        last_rx = Instant::now();
+                        ping_sent = None;
                     }
                     Err(_) => {
                         // Nobody reads events any more; without handles either, the link is unused.
@@ -231,7 +234,8 @@ where
                     self.close(1000, "").await;
                     return CloseReason::Local;
                 }
-                _ = sleep_until(keepalive_at.unwrap_or(far)), if keepalive_at.is_some() => {
+                // Keepalive only while we read: a pong cannot be seen while reading is paused.
+                _ = sleep_until(keepalive_at.unwrap_or(far)), if keepalive_at.is_some() && undelivered.is_none() => {
                     if ping_sent.is_some() {
                         return CloseReason::KeepaliveTimeout;
                     }

@@ -149,3 +149,24 @@ async fn close_finishes_while_the_consumer_is_not_reading() {
         Some(PeerEvent::Closed(CloseReason::Remote { code: 1000, .. }))
     ));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_slow_consumer_is_not_mistaken_for_a_dead_peer() {
+    // The harvester's own consumer is slow (one-slot queue, not drained for five minutes): its
+    // reading pauses, but the keepalive must not blame the farmer for the silence.
+    let mut slow = harvester();
+    slow.event_capacity = 1;
+    let (mut harvester, farmer) = pair(&slow, &farmer()).await.unwrap();
+    for _ in 0..3 {
+        farmer.peer.notify(66, vec![0u8; 8]).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_secs(300)).await;
+    for _ in 0..3 {
+        assert_eq!(message(&mut harvester).await.msg_type, 66);
+    }
+    assert!(!harvester.peer.is_closed());
+    // The link still works both ways.
+    harvester.peer.notify(12, vec![0u8; 8]).await.unwrap();
+    let mut farmer = farmer;
+    assert_eq!(message(&mut farmer).await.msg_type, 12);
+}
