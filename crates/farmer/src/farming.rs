@@ -18,10 +18,14 @@ use sickle_pos::consensus::{PlotSize, calculate_iterations_quality, sp_interval_
 use sickle_pos::{ConsensusConstants, ConsensusError};
 use thiserror::Error;
 
-use crate::chain::{SignagePoint, WonBlock};
+use crate::chain::{PoolDifficultyEntry, SignagePoint, WonBlock};
 use crate::keys::FarmerKeys;
 use crate::messages::{
     DeclareProofOfSpace, NewProofOfSpace, PoolTarget, RequestSignatures, RespondSignatures,
+};
+use crate::partials::{
+    PartialDecision, PartialError, PendingPartial, PlotNft, PostPartialRequest,
+    authentication_token, complete_partial,
 };
 use crate::proof::{
     InvalidProof, ProofContext, ProofKind, ProofOfSpace, verify_and_get_quality_string,
@@ -62,6 +66,8 @@ pub enum ProofOutcome {
         requests: Vec<RequestSignatures>,
         /// The proof has a pool contract: the pool partial path applies.
         pool_contract: bool,
+        /// What the pool partial path decided (pool contract proofs only).
+        partial: Option<PartialDecision>,
     },
 }
 
@@ -115,9 +121,15 @@ pub struct FarmerCounters {
     pub signatures_verified: u64,
     /// Blocks declared.
     pub blocks: u64,
-    /// Pool partials (valid proofs of pool contract plots).
+    /// Valid pool partials: self-pooled, or signed and recorded.
     pub partials: u64,
+    /// Partials that could not be made (unknown difficulty or token timeout, too weak, bad
+    /// signatures).
+    pub partials_failed: u64,
 }
+
+/// How many finished partials the farmer keeps for inspection.
+pub const PARTIAL_HISTORY: usize = 256;
 
 #[derive(Debug, Clone)]
 struct StoredProof {
@@ -138,6 +150,8 @@ pub struct Farmer {
     proofs: HashMap<[u8; 32], Vec<StoredProof>>,
     added: HashMap<[u8; 32], u64>,
     counters: FarmerCounters,
+    plot_nfts: HashMap<[u8; 32], PlotNft>,
+    partials: Vec<PostPartialRequest>,
 }
 
 impl Farmer {
@@ -158,7 +172,128 @@ impl Farmer {
             proofs: HashMap::new(),
             added: HashMap::new(),
             counters: FarmerCounters::default(),
+            plot_nfts: HashMap::new(),
+            partials: Vec::new(),
         }
+    }
+
+    /// Adds (or replaces) a plot NFT the farmer pools with.
+    pub fn add_plot_nft(&mut self, nft: PlotNft) {
+        self.plot_nfts.insert(nft.p2_singleton_puzzle_hash, nft);
+    }
+
+    /// `PoolDifficulty` entries for the fan-out: plot NFTs with a pool URL and a known difficulty
+    /// (chia's `farmer.py` `new_signage_point`).
+    pub fn pool_difficulties(&self) -> Vec<PoolDifficultyEntry> {
+        let mut entries: Vec<PoolDifficultyEntry> = self
+            .plot_nfts
+            .values()
+            .filter(|nft| !nft.pool_url.is_empty())
+            .filter_map(|nft| {
+                nft.difficulty.map(|difficulty| PoolDifficultyEntry {
+                    difficulty,
+                    pool_contract_puzzle_hash: nft.p2_singleton_puzzle_hash,
+                })
+            })
+            .collect();
+        entries.sort_by_key(|entry| entry.pool_contract_puzzle_hash);
+        entries
+    }
+
+    /// Finished partials, oldest first (the last [`PARTIAL_HISTORY`]).
+    pub fn partials(&self) -> &[PostPartialRequest] {
+        &self.partials
+    }
+
+    /// Completes a partial with the harvester's signature and records it.
+    pub fn finish_partial(
+        &mut self,
+        pending: &PendingPartial,
+        response: &RespondSignatures,
+    ) -> Result<PostPartialRequest, PartialError> {
+        let hash = pending
+            .payload
+            .proof_of_space
+            .pool_contract_puzzle_hash
+            .unwrap_or_default();
+        let Some(nft) = self.plot_nfts.get(&hash) else {
+            self.counters.partials_failed += 1;
+            return Err(PartialError::NoAuthenticationKey);
+        };
+        match complete_partial(&self.keys, nft, pending, response) {
+            Ok(request) => {
+                self.counters.partials += 1;
+                if self.partials.len() >= PARTIAL_HISTORY {
+                    self.partials.remove(0);
+                }
+                self.partials.push(request.clone());
+                Ok(request)
+            }
+            Err(error) => {
+                self.counters.partials_failed += 1;
+                Err(error)
+            }
+        }
+    }
+
+    /// Counts a partial the harvester never signed (timeout or closed connection).
+    pub fn note_partial_failed(&mut self) {
+        self.counters.partials_failed += 1;
+    }
+
+    fn partial_decision(
+        &mut self,
+        harvester: [u8; 32],
+        message: &NewProofOfSpace,
+        quality: &[u8; 32],
+        last_tx_height: u32,
+        now: u64,
+    ) -> Result<PartialDecision, HarvesterFault> {
+        let hash = message.proof.pool_contract_puzzle_hash.unwrap_or_default();
+        let Some(nft) = self.plot_nfts.get(&hash) else {
+            tracing::info!(p2 = %hex::encode(hash), "no pool info for this plot NFT");
+            return Ok(PartialDecision::UnknownPlotNft);
+        };
+        if nft.pool_url.is_empty() {
+            self.counters.partials += 1;
+            return Ok(PartialDecision::SelfPooled);
+        }
+        let Some(difficulty) = nft.difficulty else {
+            self.counters.partials_failed += 1;
+            return Ok(PartialDecision::Missing);
+        };
+        let size = match message.proof.kind {
+            ProofKind::V1 { k } => PlotSize::V1 { k },
+            ProofKind::V2 { strength, .. } => PlotSize::V2 { strength },
+        };
+        let required_iters = calculate_iterations_quality(
+            &self.constants,
+            quality,
+            size,
+            difficulty,
+            &message.sp_hash,
+            last_tx_height,
+        )?;
+        let pool_interval = sp_interval_iters(&self.constants, self.constants.pool_sub_slot_iters)?;
+        if required_iters >= pool_interval {
+            self.counters.partials_failed += 1;
+            return Ok(PartialDecision::Insufficient { required_iters });
+        }
+        let Some(token) = nft
+            .authentication_token_timeout
+            .and_then(|timeout| authentication_token(now, timeout))
+        else {
+            self.counters.partials_failed += 1;
+            return Ok(PartialDecision::Missing);
+        };
+        Ok(PartialDecision::Sign(Box::new(PendingPartial::new(
+            nft,
+            token,
+            &message.proof,
+            message.sp_hash,
+            message.signage_point_index,
+            harvester,
+        ))))
     }
 
     /// The keys.
@@ -209,11 +344,13 @@ impl Farmer {
         }
     }
 
-    /// Handles a `NewProofOfSpace` from `harvester` (chia `new_proof_of_space`).
+    /// Handles a `NewProofOfSpace` from `harvester` (chia `new_proof_of_space`); `now` (unix
+    /// seconds) dates the pool authentication token.
     pub fn new_proof_of_space(
         &mut self,
         harvester: [u8; 32],
         message: &NewProofOfSpace,
+        now: u64,
     ) -> Result<ProofOutcome, HarvesterFault> {
         let responses = *self.responses.entry(message.sp_hash).or_insert(0);
         if !self.mainnet && responses > MAX_PROOFS_PER_SP_TESTNET {
@@ -269,21 +406,24 @@ impl Farmer {
                         harvester,
                     });
             }
-            result = Some((quality, required_iters));
+            result = Some((quality, required_iters, sp.last_tx_height));
         }
-        let Some((quality, required_iters)) = result else {
+        let Some((quality, required_iters, last_tx_height)) = result else {
             return Ok(ProofOutcome::UnknownSignagePoint);
         };
         self.counters.proofs += 1;
         let pool_contract = message.proof.pool_contract_puzzle_hash.is_some();
-        if pool_contract {
-            self.counters.partials += 1;
-        }
+        let partial = if pool_contract {
+            Some(self.partial_decision(harvester, message, &quality, last_tx_height, now)?)
+        } else {
+            None
+        };
         Ok(ProofOutcome::Valid {
             quality,
             required_iters,
             requests,
             pool_contract,
+            partial,
         })
     }
 

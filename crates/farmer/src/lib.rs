@@ -11,6 +11,7 @@
 //! | [`address`] | bech32m `xch…` addresses to puzzle hashes |
 //! | [`chain`] | the [`SignagePointSource`] trait and the simulated chain ([`SimChain`]) |
 //! | [`plot_sync`] | the plot sync receiver, one per harvester ([`PlotSyncReceiver`]) |
+//! | [`partials`] | pool partials of plot NFT plots: decision, payload, signatures |
 //! | [`proof`] | a harvester's proof of space and chia's checks of it |
 //! | [`signing`] | harvester shares + farmer share (+ taproot) → verified plot signatures |
 //! | [`messages`] | the harvester-protocol messages the farmer uses, with chia's ids |
@@ -30,6 +31,7 @@ pub mod constants;
 pub mod farming;
 pub mod keys;
 pub mod messages;
+pub mod partials;
 pub mod plot_sync;
 pub mod proof;
 pub mod service;
@@ -48,6 +50,10 @@ pub use farming::{
     DeclaredBlock, Farmer, FarmerCounters, HarvesterFault, ProofOutcome, RewardTargets,
 };
 pub use keys::{FarmerKeys, KeysError, fingerprint, mnemonic_to_seed};
+pub use partials::{
+    PartialDecision, PartialError, PendingPartial, PlotNft, PostPartialPayload, PostPartialRequest,
+    authentication_token,
+};
 pub use plot_sync::{
     PlotSyncAnswer, PlotSyncBody, PlotSyncErrorCode, PlotSyncFailure, PlotSyncReceiver,
     SyncIdentifier, SyncProgress, SyncedPlot, duplicates_across,

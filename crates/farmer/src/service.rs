@@ -35,9 +35,10 @@ use crate::chain::{SignagePoint, SignagePointSource};
 use crate::farming::{Farmer, FarmerCounters, ProofOutcome};
 use crate::messages::{
     FarmingInfo, HarvesterHandshake, NewProofOfSpace, NewSignagePointHarvester,
-    NewSignagePointHarvester2, PlotSyncResponse, PoolDifficulty, RespondSignatures,
-    decode_plot_sync, ids,
+    NewSignagePointHarvester2, PlotSyncResponse, PoolDifficulty, RequestSignatures,
+    RespondSignatures, decode_plot_sync, ids,
 };
+use crate::partials::{PartialDecision, PendingPartial};
 use crate::plot_sync::{PlotSyncReceiver, duplicates_across};
 use crate::status::{HarvesterStatus, Status};
 
@@ -143,6 +144,16 @@ impl FarmerService {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Pool partials signed and recorded so far (oldest first).
+    pub fn partials(&self) -> Vec<crate::partials::PostPartialRequest> {
+        self.lock().farmer.partials().to_vec()
+    }
+
+    /// Adds a plot NFT the farmer pools with (its difficulty joins every signage point).
+    pub fn add_plot_nft(&self, nft: crate::partials::PlotNft) {
+        self.lock().farmer.add_plot_nft(nft);
+    }
+
     /// A snapshot for `/status` and `/metrics`.
     pub fn status(&self) -> Status {
         let shared = self.lock();
@@ -191,6 +202,7 @@ impl FarmerService {
             signatures_verified: counters.signatures_verified,
             blocks: shared.blocks_recorded,
             partials: counters.partials,
+            partials_failed: counters.partials_failed,
             harvesters,
         }
     }
@@ -253,9 +265,9 @@ impl FarmerService {
             let sp = shared.source.next_signage_point();
             shared.farmer.add_signage_point(sp.clone(), unix_now());
             shared.farmer.prune(unix_now());
-            let pool_difficulties: Vec<PoolDifficulty> = shared
-                .source
-                .pool_difficulties()
+            let mut entries = shared.farmer.pool_difficulties();
+            entries.extend(shared.source.pool_difficulties());
+            let pool_difficulties: Vec<PoolDifficulty> = entries
                 .into_iter()
                 .map(|entry| PoolDifficulty {
                     difficulty: entry.difficulty,
@@ -449,17 +461,25 @@ impl FarmerService {
             self.count_invalid(node_id);
             format!("undecodable new_proof_of_space: {err}")
         })?;
-        let requests = {
+        let (requests, partial) = {
             let mut shared = self.lock();
-            let outcome = shared.farmer.new_proof_of_space(node_id, &proof);
+            let outcome = shared
+                .farmer
+                .new_proof_of_space(node_id, &proof, unix_now());
             let entry = shared.harvesters.get_mut(&node_id);
             match (outcome, entry) {
-                (Ok(ProofOutcome::Valid { requests, .. }), Some(entry)) => {
-                    entry.proofs += 1;
-                    entry.last_seen = unix_now();
-                    requests
+                (
+                    Ok(ProofOutcome::Valid {
+                        requests, partial, ..
+                    }),
+                    entry,
+                ) => {
+                    if let Some(entry) = entry {
+                        entry.proofs += 1;
+                        entry.last_seen = unix_now();
+                    }
+                    (requests, partial)
                 }
-                (Ok(ProofOutcome::Valid { requests, .. }), None) => requests,
                 (Ok(ProofOutcome::Invalid(invalid)), entry) => {
                     tracing::error!(
                         node_id = %hex::encode(node_id),
@@ -470,11 +490,11 @@ impl FarmerService {
                     if let Some(entry) = entry {
                         entry.invalid_proofs += 1;
                     }
-                    Vec::new()
+                    (Vec::new(), None)
                 }
                 (Ok(other), _) => {
                     tracing::info!(?other, "proof not taken");
-                    Vec::new()
+                    (Vec::new(), None)
                 }
                 (Err(fault), entry) => {
                     if let Some(entry) = entry {
@@ -489,7 +509,57 @@ impl FarmerService {
                 .await
                 .map_err(|err| err.to_string())?;
         }
+        if let Some(PartialDecision::Sign(pending)) = partial {
+            // The harvester answers by id; its other messages keep flowing meanwhile.
+            let service = self.clone();
+            let peer = peer.clone();
+            let request = RequestSignatures {
+                plot_identifier: proof.plot_identifier.clone(),
+                challenge_hash: proof.challenge_hash,
+                sp_hash: proof.sp_hash,
+                messages: vec![pending.message],
+                message_data: None,
+            };
+            tokio::spawn(async move { service.sign_partial(peer, request, pending).await });
+        }
         Ok(())
+    }
+
+    async fn sign_partial(
+        &self,
+        peer: Peer,
+        request: RequestSignatures,
+        pending: Box<PendingPartial>,
+    ) {
+        let answer = peer
+            .request(ids::REQUEST_SIGNATURES, request.to_bytes())
+            .await;
+        let response = match answer {
+            Ok(message) if message.msg_type == ids::RESPOND_SIGNATURES => {
+                RespondSignatures::from_bytes(&message.data).map_err(|err| err.to_string())
+            }
+            Ok(message) => Err(format!("answered with message type {}", message.msg_type)),
+            Err(err) => Err(err.to_string()),
+        };
+        let mut shared = self.lock();
+        let response = match response {
+            Ok(response) => response,
+            Err(reason) => {
+                tracing::error!(%reason, "invalid partial signature response from harvester");
+                shared.farmer.note_partial_failed();
+                return;
+            }
+        };
+        match shared.farmer.finish_partial(&pending, &response) {
+            Ok(partial) => tracing::info!(
+                launcher_id = %hex::encode(partial.payload.launcher_id),
+                "partial signed and recorded"
+            ),
+            Err(error) => {
+                tracing::warn!(%error, "partial refused; closing harvester");
+                peer.close();
+            }
+        }
     }
 }
 

@@ -69,8 +69,10 @@ pub struct Status {
     pub signatures_verified: u64,
     /// Blocks won.
     pub blocks: u64,
-    /// Pool partials.
+    /// Valid pool partials (self-pooled, or signed and recorded).
     pub partials: u64,
+    /// Partials that could not be made.
+    pub partials_failed: u64,
     /// Connected harvesters.
     pub harvesters: Vec<HarvesterStatus>,
 }
@@ -102,7 +104,12 @@ impl Status {
                 self.signatures_verified,
             ),
             ("blocks", "Blocks won", self.blocks),
-            ("partials", "Pool partials", self.partials),
+            ("partials", "Valid pool partials", self.partials),
+            (
+                "partials_failed",
+                "Pool partials that failed",
+                self.partials_failed,
+            ),
         ];
         for (name, help, value) in counters {
             let _ = writeln!(out, "# HELP sickle_farmer_{name}_total {help}.");

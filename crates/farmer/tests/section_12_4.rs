@@ -326,7 +326,7 @@ mod farmer_flow {
             "identical SP ignored"
         );
         let outcome = farmer
-            .new_proof_of_space([9; 32], &new_proof(f.proof.clone()))
+            .new_proof_of_space([9; 32], &new_proof(f.proof.clone()), 1_700_000_000)
             .unwrap();
         let ProofOutcome::Valid {
             quality,
@@ -375,7 +375,7 @@ mod farmer_flow {
         let mut farmer = farmer(f.keys.clone());
         // Unknown signage point.
         assert_eq!(
-            farmer.new_proof_of_space([1; 32], &new_proof(f.proof.clone())),
+            farmer.new_proof_of_space([1; 32], &new_proof(f.proof.clone()), 1_700_000_000),
             Ok(ProofOutcome::UnknownSignagePoint)
         );
         farmer.add_signage_point(signage_point(), 0);
@@ -383,7 +383,7 @@ mod farmer_flow {
         let mut bad = f.proof.clone();
         bad.proof[3] ^= 1;
         assert!(matches!(
-            farmer.new_proof_of_space([1; 32], &new_proof(bad)),
+            farmer.new_proof_of_space([1; 32], &new_proof(bad), 1_700_000_000),
             Ok(ProofOutcome::Invalid(InvalidProof::BadProof { .. }))
         ));
         assert_eq!(farmer.counters().invalid_proofs, 1);
@@ -393,7 +393,7 @@ mod farmer_flow {
             Err(HarvesterFault::UnknownPlot { .. })
         ));
         farmer
-            .new_proof_of_space([1; 32], &new_proof(f.proof.clone()))
+            .new_proof_of_space([1; 32], &new_proof(f.proof.clone()), 1_700_000_000)
             .unwrap();
         // Shares over the wrong rc message: the second message is no known rc sp.
         assert_eq!(
@@ -442,7 +442,7 @@ mod farmer_flow {
         for _ in 0..8 {
             outcomes.push(
                 farmer
-                    .new_proof_of_space([1; 32], &new_proof(f.proof.clone()))
+                    .new_proof_of_space([1; 32], &new_proof(f.proof.clone()), 1_700_000_000)
                     .unwrap(),
             );
         }
@@ -456,7 +456,7 @@ mod farmer_flow {
         farmer.prune(1800);
         farmer.prune(1801);
         assert_eq!(
-            farmer.new_proof_of_space([1; 32], &new_proof(f.proof.clone())),
+            farmer.new_proof_of_space([1; 32], &new_proof(f.proof.clone()), 1_700_000_000),
             Ok(ProofOutcome::UnknownSignagePoint)
         );
     }

@@ -15,8 +15,8 @@ use sickle_farmer::messages::{
     NewProofOfSpace, NewSignagePointHarvester2, RequestSignatures, RespondSignatures, ids,
 };
 use sickle_farmer::{
-    Farmer, FarmerKeys, FarmerService, ProofKind, ProofOfSpace, RewardTargets, SIM_NETWORK,
-    SimChain, SimChainConfig, constants_for_network,
+    Farmer, FarmerKeys, FarmerService, PlotNft, ProofKind, ProofOfSpace, RewardTargets,
+    SIM_NETWORK, SimChain, SimChainConfig, constants_for_network,
 };
 use sickle_peer::handshake::node_type;
 use sickle_peer::{PeerConfig, PeerEvent, ServerConfig, TlsSetup, connect};
@@ -24,7 +24,7 @@ use sickle_pos::consensus::{
     PlotSize, calculate_iterations_quality, passes_plot_filter, pos_challenge, prefix_bits,
     sp_interval_iters,
 };
-use sickle_pos::keys::{master_sk_from_seed, sign_with_plot_key};
+use sickle_pos::keys::{master_sk_from_seed, pool_authentication_sk, sign_with_plot_key};
 use sickle_pos::{ConsensusConstants, Plot};
 use sickle_streamable::Streamable;
 use tokio::net::TcpListener;
@@ -137,9 +137,10 @@ async fn harvest(
                     include_source_signature_data: false,
                     farmer_reward_address_override: None,
                 };
+                // Same id as the request (none for SP signatures, one for partials).
                 connection
                     .peer
-                    .notify(ids::RESPOND_SIGNATURES, response.to_bytes())
+                    .respond(&message, ids::RESPOND_SIGNATURES, response.to_bytes())
                     .await
                     .unwrap();
             }
@@ -147,6 +148,14 @@ async fn harvest(
         }
     }
     (passed, sent)
+}
+
+fn now_minutes() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / 60
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -173,6 +182,16 @@ async fn solo_and_pool_contract_k18_plots_win_blocks_on_the_simulated_chain() {
         Box::new(chain),
         keys.pool_public_keys(),
     );
+    // The contract plot's plot NFT, pooled with a (never contacted) pool at difficulty 1.
+    let master = master_sk_from_seed(&seed).unwrap();
+    service.add_plot_nft(PlotNft {
+        launcher_id: [0x4c; 32],
+        p2_singleton_puzzle_hash: [0x55; 32],
+        pool_url: "https://pool.invalid".to_owned(),
+        difficulty: Some(1),
+        authentication_token_timeout: Some(5),
+        authentication_sk: pool_authentication_sk(&master, 0, 0),
+    });
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let shutdown = CancellationToken::new();
@@ -199,7 +218,8 @@ async fn solo_and_pool_contract_k18_plots_win_blocks_on_the_simulated_chain() {
     // Drive signage points until both plots won blocks (a handful of SPs at this filter).
     let mut signage_points = 0;
     let both_won = |status: &sickle_farmer::Status| {
-        status.blocks >= 3 && status.partials >= 1 && status.proofs > status.partials
+        let contract_proofs = status.partials + status.partials_failed;
+        status.blocks >= 3 && status.partials >= 1 && status.proofs > contract_proofs
     };
     while !both_won(&service.status()) {
         assert!(
@@ -215,6 +235,25 @@ async fn solo_and_pool_contract_k18_plots_win_blocks_on_the_simulated_chain() {
     assert_eq!(status.invalid_proofs, 0, "{status:?}");
     assert!(status.proofs >= status.blocks);
     assert_eq!(status.signatures_verified, 2 * status.blocks);
+    assert_eq!(status.partials_failed, 0, "{status:?}");
+    // Every recorded partial carries plot signature + authentication signature over
+    // sha256(payload), and the payload names the harvester and the plot NFT.
+    let partials = service.partials();
+    assert_eq!(partials.len() as u64, status.partials);
+    let auth_pk = pool_authentication_sk(&master, 0, 0).unwrap().public_key();
+    for partial in &partials {
+        let message = partial.payload.hash();
+        let plot_pk = partial.payload.proof_of_space.plot_public_key;
+        assert!(chia_bls::aggregate_verify(
+            &partial.aggregate_signature,
+            [
+                (&plot_pk, message.as_slice()),
+                (&auth_pk, message.as_slice())
+            ]
+        ));
+        assert_eq!(partial.payload.launcher_id, [0x4c; 32]);
+        assert_eq!(partial.payload.authentication_token, now_minutes() / 5);
+    }
     let per_harvester: u64 = status.harvesters.iter().map(|h| h.proofs).sum();
     assert_eq!(per_harvester, status.proofs);
     shutdown.cancel();
