@@ -1,5 +1,6 @@
-//! `cargo xtask bench`: runs the codec benchmark (Sickle vs chia_rs in the same run) and prints the
-//! speed ratio per operation from criterion's estimates.
+//! `cargo xtask bench`: runs the codec benchmark (Sickle vs chia_rs in the same run), prints the
+//! speed ratio per operation from criterion's estimates, then runs the paired benchmark, whose
+//! alternating rounds give steadier ratios on a busy machine.
 
 use crate::venv::workspace_root;
 use anyhow::{Context, Result, bail};
@@ -72,6 +73,15 @@ pub fn run(quick: bool) -> Result<()> {
             }
             _ => println!("{name:<40} (no estimates)"),
         }
+    }
+    println!();
+    let status = Command::new("cargo")
+        .args(["bench", "-p", "sickle-streamable", "--bench", "paired"])
+        .current_dir(workspace_root())
+        .status()
+        .context("running the paired benchmark")?;
+    if !status.success() {
+        bail!("paired benchmark failed with {status}");
     }
     Ok(())
 }

@@ -6,69 +6,13 @@
 //! types encode (checked before timing).
 #![allow(missing_docs, clippy::unwrap_used)] // criterion's macros generate undocumented items
 
-use chia_bls::{PublicKey, SecretKey};
+use chia_bls::PublicKey;
 use chia_traits::Streamable as ChiaStreamable;
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
-use sickle_streamable::{Bytes, Bytes32, Streamable};
+use sickle_streamable::Streamable;
 
-/// `ProofOfSpace` v1 wire shape (chia_rs packs a version into the contract flag; v1 is 0/1).
-#[derive(Streamable, Debug, Clone, PartialEq)]
-struct ProofOfSpace {
-    challenge: Bytes32,
-    pool_public_key: Option<PublicKey>,
-    pool_contract_puzzle_hash: Option<Bytes32>,
-    plot_public_key: PublicKey,
-    size: u8,
-    proof: Bytes,
-}
-
-#[derive(Streamable, Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-enum NodeType {
-    FullNode = 1,
-    Harvester = 2,
-    Farmer = 3,
-    Timelord = 4,
-    Introducer = 5,
-    Wallet = 6,
-    DataLayer = 7,
-}
-
-#[derive(Streamable, Debug, Clone, PartialEq)]
-struct Handshake {
-    network_id: String,
-    protocol_version: String,
-    software_version: String,
-    server_port: u16,
-    node_type: NodeType,
-    capabilities: Vec<(u16, String)>,
-}
-
-fn key(i: u8) -> PublicKey {
-    SecretKey::from_seed(&[i; 32]).public_key()
-}
-
-fn proof_of_space() -> ProofOfSpace {
-    ProofOfSpace {
-        challenge: Bytes32::new([0x3c; 32]),
-        pool_public_key: Some(key(1)),
-        pool_contract_puzzle_hash: None,
-        plot_public_key: key(2),
-        size: 32,
-        proof: Bytes::from((0..=255).collect::<Vec<u8>>()),
-    }
-}
-
-fn handshake() -> Handshake {
-    Handshake {
-        network_id: "mainnet".into(),
-        protocol_version: "0.0.38".into(),
-        software_version: "2.7.5".into(),
-        server_port: 0,
-        node_type: NodeType::Harvester,
-        capabilities: vec![(1, "1".into()), (2, "1".into()), (3, "1".into())],
-    }
-}
+mod common;
+use common::{Handshake, ProofOfSpace, handshake, key, proof_of_space};
 
 /// Times decode, encode and hash of `ours` and of chia_rs' `C` on the same bytes.
 fn compare<T, C>(c: &mut Criterion, name: &str, ours: &T)

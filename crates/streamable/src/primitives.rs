@@ -84,22 +84,8 @@ impl Streamable for String {
     }
 }
 
-/// Feeds `u32 len | bytes` to `digest`. Short values (most protocol strings) go in one `update`
-/// call from a stack buffer: SHA-256's per-call bookkeeping costs more than the copy.
+/// Feeds `u32 len | bytes` to `digest` (for `bytes` and `str`).
 pub(crate) fn update_prefixed(digest: &mut Sha256, bytes: &[u8]) {
-    const SMALL: usize = 60;
-    let prefix = len_prefix(bytes.len());
-    if bytes.len() <= SMALL {
-        let mut buf = [0u8; 4 + SMALL];
-        let total = 4 + bytes.len();
-        let (head, rest) = buf.split_at_mut(4);
-        head.copy_from_slice(&prefix);
-        if let Some(tail) = rest.get_mut(..bytes.len()) {
-            tail.copy_from_slice(bytes);
-        }
-        digest.update(buf.get(..total).unwrap_or_default());
-    } else {
-        digest.update(prefix);
-        digest.update(bytes);
-    }
+    digest.update(len_prefix(bytes.len()));
+    digest.update(bytes);
 }
