@@ -192,6 +192,91 @@ pub enum FseError {
     },
 }
 
+/// Unread bits a [`quad`] step needs: four reads of at most 14 bits.
+const QUAD_BITS: i64 = 4 * TABLE_LOG as i64;
+
+/// Four symbols (two per state) from one 8-byte load. The load covers at least the 57 bits below
+/// `remaining`, and four reads take at most 56; the caller checks `remaining >= QUAD_BITS`.
+#[inline(always)]
+fn quad(
+    table: &[Cell; TABLE_SIZE],
+    bytes: &[u8],
+    remaining: &mut i64,
+    own: &mut u16,
+    other: &mut u16,
+    sink: &mut impl FnMut(u8),
+) {
+    // The 8 bytes that end at the byte holding bit `remaining − 1`.
+    let (word, word_start) = if *remaining >= 64 {
+        let byte = ((*remaining + 7) / 8 - 8) as usize;
+        (load_le(bytes, byte), (byte * 8) as i64)
+    } else {
+        (load_le(bytes, 0), 0)
+    };
+    let mut take = |state: u16| {
+        let cell = table[usize::from(state) & (TABLE_SIZE - 1)];
+        *remaining -= i64::from(cell.nb_bits);
+        let bits = (word >> (*remaining - word_start)) & ((1u64 << cell.nb_bits) - 1);
+        sink(cell.symbol);
+        cell.base.wrapping_add(bits as u16)
+    };
+    *own = take(*own);
+    *other = take(*other);
+    *own = take(*own);
+    *other = take(*other);
+}
+
+/// Sums up to `counts[i]` next symbols of two independent streams, interleaving their decoding,
+/// and returns `(sum, symbols)` for each; finish each with [`FseDecoder::sum_symbols`].
+///
+/// One stream's next state waits on a table load; decoding a second stream in the same loop gives
+/// the CPU independent work for that wait (a full proof decodes up to 32 parks per table level).
+/// Stops while both streams are in their fast path, so it never fails.
+pub fn sum_prefix_two(
+    first: &mut FseDecoder<'_>,
+    second: &mut FseDecoder<'_>,
+    counts: [usize; 2],
+) -> [(u64, usize); 2] {
+    let mut sums = [0u64; 2];
+    let mut done = [0usize; 2];
+    if first.last.is_none() && !first.done && second.last.is_none() && !second.done {
+        let max = [
+            counts[0].min(first.capacity.saturating_sub(first.emitted)),
+            counts[1].min(second.capacity.saturating_sub(second.emitted)),
+        ];
+        let (table_a, table_b) = (&first.table.cells, &second.table.cells);
+        let (bytes_a, bytes_b) = (first.bits.bytes, second.bits.bytes);
+        let (mut rem_a, mut rem_b) = (first.bits.remaining, second.bits.remaining);
+        let (mut a0, mut a1) = (first.states[first.turn], first.states[first.turn ^ 1]);
+        let (mut b0, mut b1) = (second.states[second.turn], second.states[second.turn ^ 1]);
+        let (mut sum_a, mut sum_b) = (0u64, 0u64);
+        while done[0] + 4 <= max[0]
+            && done[1] + 4 <= max[1]
+            && rem_a >= QUAD_BITS
+            && rem_b >= QUAD_BITS
+        {
+            quad(table_a, bytes_a, &mut rem_a, &mut a0, &mut a1, &mut |s| {
+                sum_a += u64::from(s)
+            });
+            quad(table_b, bytes_b, &mut rem_b, &mut b0, &mut b1, &mut |s| {
+                sum_b += u64::from(s)
+            });
+            done[0] += 4;
+            done[1] += 4;
+        }
+        first.bits.remaining = rem_a;
+        second.bits.remaining = rem_b;
+        first.states[first.turn] = a0;
+        first.states[first.turn ^ 1] = a1;
+        second.states[second.turn] = b0;
+        second.states[second.turn ^ 1] = b1;
+        first.emitted += done[0];
+        second.emitted += done[1];
+        sums = [sum_a, sum_b];
+    }
+    [(sums[0], done[0]), (sums[1], done[1])]
+}
+
 /// Eight bytes from `byte` on as a little-endian integer, zero-padded past the end.
 #[inline]
 fn load_le(bytes: &[u8], byte: usize) -> u64 {
@@ -340,27 +425,15 @@ impl<'a> FseDecoder<'a> {
         let mut decoded = 0usize;
         let bytes = self.bits.bytes;
         let mut remaining = self.bits.remaining;
-        // Four symbols per 8-byte load: the load covers at least the 57 bits below `remaining`,
-        // and four reads take at most 56.
-        while decoded + 4 <= max && remaining >= 4 * i64::from(TABLE_LOG) {
-            // The 8 bytes that end at the byte holding bit `remaining − 1`.
-            let (word, word_start) = if remaining >= 64 {
-                let byte = ((remaining + 7) / 8 - 8) as usize;
-                (load_le(bytes, byte), (byte * 8) as i64)
-            } else {
-                (load_le(bytes, 0), 0)
-            };
-            let mut take = |state: u16| {
-                let cell = table[usize::from(state) & (TABLE_SIZE - 1)];
-                remaining -= i64::from(cell.nb_bits);
-                let bits = (word >> (remaining - word_start)) & ((1u64 << cell.nb_bits) - 1);
-                sink(cell.symbol);
-                cell.base.wrapping_add(bits as u16)
-            };
-            own = take(own);
-            other = take(other);
-            own = take(own);
-            other = take(other);
+        while decoded + 4 <= max && remaining >= QUAD_BITS {
+            quad(
+                table,
+                bytes,
+                &mut remaining,
+                &mut own,
+                &mut other,
+                &mut sink,
+            );
             decoded += 4;
         }
         self.bits.remaining = remaining;

@@ -8,7 +8,7 @@
 //! ```
 
 use crate::error::PlotError;
-use crate::fse::{DeltaTable, FseDecoder};
+use crate::fse::{DeltaTable, FseDecoder, sum_prefix_two};
 use crate::header::TABLE_NAMES;
 
 /// Entries per P1–P7 park (`kEntriesPerPark`).
@@ -61,61 +61,135 @@ pub fn line_point_in_park(
     park_index: u64,
     entry: u64,
 ) -> Result<u128, PlotError> {
-    let name = table_name(table);
-    let lp_size = line_point_size(k) as usize;
-    let stubs = stubs_size(k) as usize;
-    let max_deltas = max_deltas_size(table);
-    let delta_table = DeltaTable::for_park_table(table).ok_or(PlotError::PositionOutOfRange {
-        table: name,
-        position: entry,
-        parks: 0,
-    })?;
-    let short = || PlotError::Truncated {
-        what: "park",
-        offset: 0,
-        end: park_size(k, table),
-        size: park.len() as u64,
-    };
-    let checkpoint_bytes = park.get(..lp_size).ok_or_else(short)?;
-    let checkpoint = be_u128(checkpoint_bytes) >> (8 * lp_size as u32 - 2 * u32::from(k));
-    let len_at = lp_size + stubs;
-    let len_bytes = park.get(len_at..len_at + 2).ok_or_else(short)?;
-    let len = u16::from_le_bytes([len_bytes[0], len_bytes[1]]);
-    // chiapos compares before clearing the raw flag, so a flagged length always fails.
-    if len == 0 || u64::from(len) > max_deltas {
-        return Err(PlotError::BadDeltaLength {
-            table: name,
-            park: park_index,
-            len,
-            max: max_deltas,
-        });
-    }
-    let stream = park
-        .get(len_at + 2..len_at + 2 + usize::from(len))
-        .ok_or_else(short)?;
-    let corrupt = |source| PlotError::CorruptDeltas {
-        table: name,
-        park: park_index,
-        source,
-    };
-    let mut decoder =
-        FseDecoder::new(delta_table, stream, (ENTRIES_PER_PARK - 1) as usize).map_err(corrupt)?;
-    let (delta_sum, decoded) = decoder.sum_symbols(entry as usize).map_err(corrupt)?;
-    if (decoded as u64) < entry {
-        return Err(PlotError::EntryPastDeltas {
-            table: name,
-            park: park_index,
+    let mut cursor = ParkCursor::open(park, k, table, park_index, entry)?;
+    let (sum, decoded) = cursor
+        .decoder
+        .sum_symbols(entry as usize)
+        .map_err(|source| cursor.corrupt(source))?;
+    cursor.finish(sum, decoded)
+}
+
+/// The line points of two entries in two parks, their delta streams decoded interleaved.
+pub(crate) fn line_points_in_two_parks(
+    parks: [&[u8]; 2],
+    k: u8,
+    table: u8,
+    park_indexes: [u64; 2],
+    entries: [u64; 2],
+) -> Result<[u128; 2], PlotError> {
+    let mut a = ParkCursor::open(parks[0], k, table, park_indexes[0], entries[0])?;
+    let mut b = ParkCursor::open(parks[1], k, table, park_indexes[1], entries[1])?;
+    let counts = [entries[0] as usize, entries[1] as usize];
+    let [(sum_a, done_a), (sum_b, done_b)] = sum_prefix_two(&mut a.decoder, &mut b.decoder, counts);
+    let (rest_a, more_a) = a
+        .decoder
+        .sum_symbols(counts[0] - done_a)
+        .map_err(|source| a.corrupt(source))?;
+    let (rest_b, more_b) = b
+        .decoder
+        .sum_symbols(counts[1] - done_b)
+        .map_err(|source| b.corrupt(source))?;
+    Ok([
+        a.finish(sum_a + rest_a, done_a + more_a)?,
+        b.finish(sum_b + rest_b, done_b + more_b)?,
+    ])
+}
+
+/// A park whose header is checked and whose delta decoder is ready.
+struct ParkCursor<'a> {
+    park: &'a [u8],
+    k: u8,
+    name: &'static str,
+    park_index: u64,
+    entry: u64,
+    checkpoint: u128,
+    decoder: FseDecoder<'a>,
+}
+
+impl<'a> ParkCursor<'a> {
+    fn open(
+        park: &'a [u8],
+        k: u8,
+        table: u8,
+        park_index: u64,
+        entry: u64,
+    ) -> Result<Self, PlotError> {
+        let name = table_name(table);
+        let lp_size = line_point_size(k) as usize;
+        let stubs = stubs_size(k) as usize;
+        let max_deltas = max_deltas_size(table);
+        let delta_table =
+            DeltaTable::for_park_table(table).ok_or(PlotError::PositionOutOfRange {
+                table: name,
+                position: entry,
+                parks: 0,
+            })?;
+        let short = || PlotError::Truncated {
+            what: "park",
+            offset: 0,
+            end: park_size(k, table),
+            size: park.len() as u64,
+        };
+        let checkpoint_bytes = park.get(..lp_size).ok_or_else(short)?;
+        let checkpoint = be_u128(checkpoint_bytes) >> (8 * lp_size as u32 - 2 * u32::from(k));
+        let len_at = lp_size + stubs;
+        let len_bytes = park.get(len_at..len_at + 2).ok_or_else(short)?;
+        let len = u16::from_le_bytes([len_bytes[0], len_bytes[1]]);
+        // chiapos compares before clearing the raw flag, so a flagged length always fails.
+        if len == 0 || u64::from(len) > max_deltas {
+            return Err(PlotError::BadDeltaLength {
+                table: name,
+                park: park_index,
+                len,
+                max: max_deltas,
+            });
+        }
+        let stream = park
+            .get(len_at + 2..len_at + 2 + usize::from(len))
+            .ok_or_else(short)?;
+        let decoder = FseDecoder::new(delta_table, stream, (ENTRIES_PER_PARK - 1) as usize)
+            .map_err(|source| PlotError::CorruptDeltas {
+                table: name,
+                park: park_index,
+                source,
+            })?;
+        Ok(Self {
+            park,
+            k,
+            name,
+            park_index,
             entry,
-            decoded: decoded as u64,
-        });
+            checkpoint,
+            decoder,
+        })
     }
-    let delta_sum = u128::from(delta_sum);
-    let stub_bits = u32::from(k) - STUB_MINUS_BITS;
-    // The stubs are followed by the delta length and stream, so 8-byte loads near the last stub
-    // still read park bytes; only bits of the first `entry` stubs are summed.
-    let stub_area = park.get(lp_size..).ok_or_else(short)?;
-    let stub_sum = sum_fields(stub_area, stub_bits, entry);
-    Ok(checkpoint + (delta_sum << stub_bits) + stub_sum)
+
+    fn corrupt(&self, source: crate::fse::FseError) -> PlotError {
+        PlotError::CorruptDeltas {
+            table: self.name,
+            park: self.park_index,
+            source,
+        }
+    }
+
+    /// `checkpoint + Σ deltas · 2^(k−3) + Σ stubs` over the entries before this one.
+    fn finish(self, delta_sum: u64, decoded: usize) -> Result<u128, PlotError> {
+        if (decoded as u64) < self.entry {
+            return Err(PlotError::EntryPastDeltas {
+                table: self.name,
+                park: self.park_index,
+                entry: self.entry,
+                decoded: decoded as u64,
+            });
+        }
+        let stub_bits = u32::from(self.k) - STUB_MINUS_BITS;
+        // The stubs are followed by the delta length and stream, so 8-byte loads near the last
+        // stub still read park bytes; only bits of the first `entry` stubs are summed.
+        let lp_size = line_point_size(self.k) as usize;
+        let stub_area = self.park.get(lp_size..).unwrap_or(&[]);
+        let stub_sum = sum_fields(stub_area, stub_bits, self.entry);
+        Ok(self.checkpoint + (u128::from(delta_sum) << stub_bits) + stub_sum)
+    }
 }
 
 /// Sum of the first `count` `width`-bit (1..=57) MSB-first fields of `data`; missing bits read as 0.

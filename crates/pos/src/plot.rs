@@ -9,8 +9,8 @@ use crate::error::PlotError;
 use crate::header::{PlotHeader, read_exact};
 use crate::memo::PlotMemo;
 use crate::park::{
-    ENTRIES_PER_PARK, byte_align, line_point_in_park, line_point_to_square, p7_entries,
-    p7_park_size, park_size, table_name,
+    ENTRIES_PER_PARK, byte_align, line_point_in_park, line_point_to_square,
+    line_points_in_two_parks, p7_entries, p7_park_size, park_size, table_name,
 };
 use crate::quality::quality_string;
 use crate::read_at::ReadAt;
@@ -218,25 +218,46 @@ impl<R: ReadAt> Plot<R> {
     /// first, so each level's FSE decode table stays hot in cache across its line points. Each
     /// entry expands to (smaller, larger), which keeps chiapos' left-to-right plot order.
     pub fn leaves(&self, p6: u64) -> Result<Vec<u64>, PlotError> {
-        let mut park = Vec::new();
+        let mut parks = [Vec::new(), Vec::new()];
         let mut level = vec![p6];
         let mut next = Vec::with_capacity(64);
         for table in (1..=6u8).rev() {
             next.clear();
-            for &position in &level {
-                let (larger, smaller) =
-                    line_point_to_square(self.line_point(table, position, &mut park)?);
-                next.push(smaller);
-                next.push(larger);
+            // Two line points at a time: their FSE decodes interleave (see `sum_prefix_two`).
+            for pair in level.chunks(2) {
+                let line_points = match pair {
+                    [a, b] => {
+                        let [park_a, park_b] = &mut parks;
+                        let index_a = self.read_park(table, *a, park_a)?;
+                        let index_b = self.read_park(table, *b, park_b)?;
+                        line_points_in_two_parks(
+                            [park_a, park_b],
+                            self.header.k,
+                            table,
+                            [index_a, index_b],
+                            [a % ENTRIES_PER_PARK, b % ENTRIES_PER_PARK],
+                        )?
+                        .to_vec()
+                    }
+                    _ => pair
+                        .iter()
+                        .map(|&position| self.line_point(table, position, &mut parks[0]))
+                        .collect::<Result<Vec<_>, _>>()?,
+                };
+                for line_point in line_points {
+                    let (larger, smaller) = line_point_to_square(line_point);
+                    next.push(smaller);
+                    next.push(larger);
+                }
             }
             std::mem::swap(&mut level, &mut next);
         }
         Ok(level)
     }
 
-    /// The line point of entry `position` of table `table` (1..=6).
-    fn line_point(&self, table: u8, position: u64, park: &mut Vec<u8>) -> Result<u128, PlotError> {
-        let k = self.header.k;
+    /// Reads the park holding entry `position` of table `table` (1..=6) into `park`; returns the
+    /// park's index.
+    fn read_park(&self, table: u8, position: u64, park: &mut Vec<u8>) -> Result<u64, PlotError> {
         let index = usize::from(table - 1);
         let park_index = position / ENTRIES_PER_PARK;
         if park_index >= self.park_counts[index] {
@@ -246,11 +267,18 @@ impl<R: ReadAt> Plot<R> {
                 parks: self.park_counts[index],
             });
         }
-        let size = park_size(k, table);
+        let size = park_size(self.header.k, table);
         let offset = self.header.table_pointers[index] + park_index * size;
         park.resize(size as usize, 0);
         read_exact(&self.reader, offset, park, "park")?;
-        line_point_in_park(park, k, table, park_index, position % ENTRIES_PER_PARK)
+        Ok(park_index)
+    }
+
+    /// The line point of entry `position` of table `table` (1..=6).
+    fn line_point(&self, table: u8, position: u64, park: &mut Vec<u8>) -> Result<u128, PlotError> {
+        let park_index = self.read_park(table, position, park)?;
+        let entry = position % ENTRIES_PER_PARK;
+        line_point_in_park(park, self.header.k, table, park_index, entry)
     }
 }
 
