@@ -5,6 +5,7 @@
 //! under `xtask/py/`, run inside a venv that this tool creates (see [`venv`]).
 
 mod bench;
+mod farmer;
 mod fuzz;
 mod interop;
 mod pos;
@@ -49,6 +50,15 @@ enum Command {
         #[arg(long)]
         k: Option<String>,
     },
+    /// Benchmark the farmer: N loopback harvesters, SP fan-out p50/p99, proofs verified per second.
+    BenchFarmer {
+        /// Harvester counts, comma-separated.
+        #[arg(long, default_value = "100,1000")]
+        harvesters: String,
+        /// Signage points per run.
+        #[arg(long, default_value_t = 20)]
+        sps: usize,
+    },
     /// Benchmark Sickle's prover (release) against chiapos on the same plots and challenges.
     BenchPos {
         /// Plot sizes (18 = the fixture; others are made in target/pos-plots if missing).
@@ -84,6 +94,7 @@ fn main() -> Result<()> {
             challenges,
             proofs,
         } => pos::bench_pos(&k, challenges, proofs),
+        Command::BenchFarmer { harvesters, sps } => farmer::bench(&harvesters, sps),
         Command::Interop => interop::run(),
         Command::Fuzz { seconds, target } => fuzz::run(seconds, target.as_deref()),
         Command::Bench { quick } => bench::run(quick),
