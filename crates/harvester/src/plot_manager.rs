@@ -1,0 +1,1 @@
+//! Plot manager (filled in below).
