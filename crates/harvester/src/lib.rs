@@ -6,7 +6,8 @@
 //! | module | what |
 //! |---|---|
 //! | [`config`] | chia root resolution and the `harvester:` section of `config.yaml` |
-//! | [`plot_manager`] | plot directory scans, header loading, classification, incremental refresh |
+//! | [`scan`] | finding `*.plot` / `*.plot2` files in the plot directories |
+//! | [`plot_manager`] | opening headers in parallel, classifying files, incremental refresh, snapshots for lookups |
 //!
 //! # Feature flags
 //!
@@ -14,8 +15,13 @@
 
 pub mod config;
 pub mod plot_manager;
+pub mod scan;
 
 pub use config::{
     CertPaths, ConfigError, ConfigOverrides, FarmerPeer, HarvesterConfig, RefreshParameters,
     resolve_root,
 };
+pub use plot_manager::{
+    FarmerKeys, LoadError, LoadedPlot, PlotManager, PlotSet, RefreshResult, SharedPlots,
+};
+pub use scan::{ScanSettings, find_plot_files};
