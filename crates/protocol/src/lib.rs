@@ -1,1 +1,63 @@
-//! placeholder
+//! Chia's peer protocol messages for the harvester–farmer link, byte-for-byte as chia-blockchain
+//! 2.7.5 and chia_rs 0.48 encode them.
+//!
+//! Sans-IO: everything here turns bytes into typed values and back; connections live in
+//! `sickle-peer`.
+//!
+//! | module | what |
+//! |---|---|
+//! | `message.rs` | [`Message`] envelope, [`ChiaProtocolMessage`] (payload type ↔ id) |
+//! | `ids.rs` | [`ProtocolMessageTypes`]: all 113 ids, names, [`allowed_from`] |
+//! | `node.rs` | [`NodeType`], [`Capability`], [`default_capabilities`] |
+//! | `shared.rs` | [`Handshake`], [`ConfigureWindowSizes`], [`Error`] |
+//! | `version.rs` | [`ProtocolVersion`], [`protocol_version_for`], format-by-version rules |
+//! | `proof_of_space.rs` | [`ProofOfSpace`] (v1/v2 wire forms), [`PartialProof`] |
+//! | `harvester.rs` | harvester_protocol messages: [`NewSignagePointHarvester2`], [`NewProofOfSpace`], … |
+//! | `plot_sync.rs` | plot sync messages: [`PlotSyncStart`], [`PlotSyncPlotList2`], … |
+//! | `blockchain.rs` | [`RewardChainBlockUnfinished`], [`VDFInfo`], [`FarmingInfo`], … |
+//! | `decode.rs` | [`decode`]: id + payload → [`HarvesterMessage`] |
+//! | `error.rs` | [`ProtocolError`] |
+//!
+//! # Feature flags
+//!
+//! * `serde` (off by default): chia's `to_json_dict` / `from_json_dict` for every type, through
+//!   `sickle-streamable/serde`.
+
+mod blockchain;
+mod decode;
+mod error;
+mod harvester;
+mod ids;
+mod message;
+mod node;
+mod plot_sync;
+mod proof_of_space;
+mod shared;
+mod version;
+
+pub use crate::blockchain::{
+    ClassgroupElement, FarmingInfo, PoolTarget, RewardChainBlockUnfinished, VDFInfo,
+};
+pub use crate::decode::{HarvesterMessage, decode};
+pub use crate::harvester::{
+    HarvesterHandshake, NewProofOfSpace, NewSignagePointHarvester, NewSignagePointHarvester2,
+    PartialProofsData, Plot, Plot2, PoolDifficulty, ProofOfSpaceFeeInfo, RequestPlots,
+    RequestSignatures, RespondPlots, RespondPlots2, RespondSignatures, SignatureRequestSourceData,
+    SigningDataKind,
+};
+pub use crate::plot_sync::{
+    PlotSyncDone, PlotSyncError, PlotSyncIdentifier, PlotSyncPathList, PlotSyncPlotList,
+    PlotSyncPlotList2, PlotSyncResponse, PlotSyncStart,
+};
+pub use crate::proof_of_space::{PartialProof, ProofOfSpace, ProofOfSpaceVersion};
+
+pub use crate::error::ProtocolError;
+pub use crate::ids::{ProtocolMessageTypes, allowed_from};
+pub use crate::message::{ChiaProtocolMessage, Message};
+pub use crate::node::{Capability, NodeType, default_capabilities};
+pub use crate::shared::{ConfigureWindowSizes, Error, Handshake};
+pub use crate::version::{
+    PROTOCOL_VERSION, ProtocolVersion, SignagePointFormat, plot_sync_loaded_type,
+    protocol_version_for, respond_plots_type, signage_point_format,
+    supports_new_plot_serialization,
+};
