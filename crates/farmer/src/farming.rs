@@ -352,13 +352,16 @@ impl Farmer {
         message: &NewProofOfSpace,
         now: u64,
     ) -> Result<ProofOutcome, HarvesterFault> {
-        let responses = *self.responses.entry(message.sp_hash).or_insert(0);
-        if !self.mainnet && responses > MAX_PROOFS_PER_SP_TESTNET {
-            return Ok(ProofOutcome::TooMany);
-        }
+        // chia also counts responses for unknown signage points; only known ones are counted
+        // here, so a harvester inventing sp hashes cannot grow the map (the outcome is the same:
+        // the proof is ignored).
         let Some(sps) = self.sps.get(&message.sp_hash) else {
             return Ok(ProofOutcome::UnknownSignagePoint);
         };
+        let responses = self.responses.get(&message.sp_hash).copied().unwrap_or(0);
+        if !self.mainnet && responses > MAX_PROOFS_PER_SP_TESTNET {
+            return Ok(ProofOutcome::TooMany);
+        }
         let mut requests = Vec::new();
         let mut result = None;
         for sp in sps {
