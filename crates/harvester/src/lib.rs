@@ -8,6 +8,7 @@
 //! | [`config`] | chia root resolution and the `harvester:` section of `config.yaml` |
 //! | [`scan`] | finding `*.plot` / `*.plot2` files in the plot directories |
 //! | [`plot_manager`] | opening headers in parallel, classifying files, incremental refresh, snapshots for lookups |
+//! | [`signage`] | answering a signage point: filter, bounded parallel lookups with a per-plot deadline, proofs |
 //!
 //! # Feature flags
 //!
@@ -16,6 +17,7 @@
 pub mod config;
 pub mod plot_manager;
 pub mod scan;
+pub mod signage;
 
 pub use config::{
     CertPaths, ConfigError, ConfigOverrides, FarmerPeer, HarvesterConfig, RefreshParameters,
@@ -25,3 +27,6 @@ pub use plot_manager::{
     FarmerKeys, LoadError, LoadedPlot, PlotManager, PlotSet, RefreshResult, SharedPlots,
 };
 pub use scan::{ScanSettings, find_plot_files};
+pub use signage::{
+    FoundProof, LookupLimits, LookupSummary, PoolDifficulty, SignagePoint, answer_signage_point,
+};

@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -95,6 +95,8 @@ pub struct PlotStats {
     pub errors: AtomicU64,
     /// Lookups abandoned because they exceeded the per-plot deadline.
     pub timeouts: AtomicU64,
+    /// A lookup of this plot is running on the blocking pool (possibly stuck on its disk).
+    pub in_flight: AtomicBool,
 }
 
 /// A plot that is farmed (chia's `PlotInfo`).

@@ -1,0 +1,352 @@
+//! Answering a signage point (harvester-farmer.md §6; chia/harvester/harvester_api.py
+//! `new_signage_point_harvester`).
+//!
+//! 1. Every loaded plot counts in `total_plots`. v1 plots are skipped from the v1 cut-off height
+//!    on; the others go through the plot filter with the message's `peak_height` (§6.2).
+//! 2. Each passing plot is looked up on the blocking pool, at most `max_concurrent` at a time
+//!    across all signage points: qualities for `pos_challenge`, required iterations with the chain
+//!    difficulty (or the plot's pool difficulty), full proofs only for eligible qualities, and the
+//!    phase-out rule per proof (§6.5–§6.7).
+//! 3. Proofs go out as each plot finishes (completion order); the summary (chia's `FarmingInfo`)
+//!    follows once every lookup finished or was abandoned.
+//!
+//! Unlike chia, a lookup that exceeds the per-plot deadline is abandoned for this signage point
+//! and counted, so one slow disk never delays the answer; while it is still stuck, later signage
+//! points skip that plot (counted too) instead of piling more blocked threads onto the disk.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use chia_bls::PublicKey;
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use sickle_pos::consensus::{
+    ConsensusError, PlotSize, calculate_iterations_quality, is_v1_phased_out, passes_plot_filter,
+    pos_challenge, prefix_bits, sp_interval_iters, v1_cut_off_height,
+};
+use sickle_pos::{ConsensusConstants, PlotError};
+use tokio::sync::{Semaphore, mpsc};
+
+use crate::plot_manager::{LoadedPlot, PlotSet, PlotStats};
+
+/// chia warns about plots whose lookup takes longer than this.
+pub const SLOW_LOOKUP_WARNING: Duration = Duration::from_secs(8);
+
+/// A pool's difficulty for plots of one plot NFT (chia's `PoolDifficulty`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolDifficulty {
+    /// The pool's partial difficulty.
+    pub difficulty: u64,
+    /// The pool's sub-slot iterations (`POOL_SUB_SLOT_ITERS`).
+    pub sub_slot_iters: u64,
+    /// The plot NFT's pool contract puzzle hash.
+    pub pool_contract_puzzle_hash: [u8; 32],
+}
+
+/// The parts of `NewSignagePointHarvester2` a v1 lookup uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignagePoint {
+    /// The challenge chain challenge.
+    pub challenge_hash: [u8; 32],
+    /// The challenge chain signage point hash.
+    pub sp_hash: [u8; 32],
+    /// Chain difficulty.
+    pub difficulty: u64,
+    /// Chain sub-slot iterations.
+    pub sub_slot_iters: u64,
+    /// Index of the signage point in its sub-slot.
+    pub signage_point_index: u8,
+    /// Height of the full node's peak (plot filter).
+    pub peak_height: u32,
+    /// Height of the last transaction block (fork gating, phase-out).
+    pub last_tx_height: u32,
+    /// Per-plot-NFT pool difficulties.
+    pub pool_difficulties: Vec<PoolDifficulty>,
+}
+
+/// One proof to send as `NewProofOfSpace`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundProof {
+    /// `quality_string.hex() + absolute path`, echoed back by the farmer in `RequestSignatures`.
+    pub plot_identifier: String,
+    /// The proof's quality string.
+    pub quality_string: [u8; 32],
+    /// `ProofOfSpace.challenge`: the plot's pos challenge.
+    pub pos_challenge: [u8; 32],
+    /// The memo's pool public key (solo plots).
+    pub pool_public_key: Option<PublicKey>,
+    /// The memo's pool contract puzzle hash (plot NFT plots).
+    pub pool_contract_puzzle_hash: Option<[u8; 32]>,
+    /// The plot public key.
+    pub plot_public_key: PublicKey,
+    /// k.
+    pub size: u8,
+    /// The proof: 64 x values of k bits.
+    pub proof: Vec<u8>,
+}
+
+/// chia's `FarmingInfo` counts plus Sickle's abandoned-lookup counters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LookupSummary {
+    /// Plots that passed the filter and were looked up.
+    pub passed: u32,
+    /// Proofs sent.
+    pub proofs: u32,
+    /// Loaded plots.
+    pub total_plots: u32,
+    /// Lookups abandoned at the deadline, or skipped because the plot was still stuck.
+    pub timed_out: u32,
+    /// Lookups that failed with an error.
+    pub errors: u32,
+    /// Time from the start of handling to the last result.
+    pub elapsed: Duration,
+}
+
+/// Why a plot's lookup gave nothing.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LookupError {
+    /// Reading the plot failed.
+    #[error("lookup in {path} failed: {source}")]
+    Plot {
+        /// The plot file.
+        path: String,
+        /// What failed.
+        source: PlotError,
+    },
+    /// The signage point's numbers are unusable (e.g. sub-slot iterations not a multiple of 64).
+    #[error("lookup in {path}: {source}")]
+    Consensus {
+        /// The plot file.
+        path: String,
+        /// What was wrong.
+        source: ConsensusError,
+    },
+}
+
+/// Limits of the lookup stage.
+#[derive(Debug, Clone)]
+pub struct LookupLimits {
+    /// Shared by every signage point: how many plot lookups run at once (`num_threads`).
+    pub concurrency: Arc<Semaphore>,
+    /// How long one plot's lookup may take before it is abandoned for this signage point.
+    pub deadline: Duration,
+}
+
+/// The plots that take part: v1 plots before the cut-off that pass the filter.
+pub fn passing_plots(
+    constants: &ConsensusConstants,
+    sp: &SignagePoint,
+    plots: &PlotSet,
+) -> Vec<Arc<LoadedPlot>> {
+    let cut_off = v1_cut_off_height(constants).unwrap_or(u64::MAX);
+    if u64::from(sp.last_tx_height) >= cut_off {
+        return Vec::new();
+    }
+    let bits = prefix_bits(constants, sp.peak_height);
+    plots
+        .plots
+        .values()
+        .filter(|plot| passes_plot_filter(bits, plot.plot_id(), &sp.challenge_hash, &sp.sp_hash))
+        .cloned()
+        .collect()
+}
+
+/// One plot's blocking lookup: qualities, eligibility, full proofs of the eligible ones.
+pub fn lookup_plot(
+    constants: &ConsensusConstants,
+    sp: &SignagePoint,
+    plot: &LoadedPlot,
+) -> Result<Vec<FoundProof>, LookupError> {
+    let path = plot.path.display().to_string();
+    let plot_error = |source| LookupError::Plot {
+        path: path.clone(),
+        source,
+    };
+    let consensus_error = |source| LookupError::Consensus {
+        path: path.clone(),
+        source,
+    };
+    let challenge = pos_challenge(plot.plot_id(), &sp.challenge_hash, &sp.sp_hash);
+    let qualities = plot
+        .plot
+        .qualities_for_challenge(&challenge)
+        .map_err(plot_error)?;
+    if qualities.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (difficulty, sub_slot_iters) = plot
+        .pool_contract_puzzle_hash
+        .and_then(|hash| {
+            sp.pool_difficulties
+                .iter()
+                .find(|pool| pool.pool_contract_puzzle_hash == hash)
+        })
+        .map_or((sp.difficulty, sp.sub_slot_iters), |pool| {
+            (pool.difficulty, pool.sub_slot_iters)
+        });
+    let interval = sp_interval_iters(constants, sub_slot_iters).map_err(consensus_error)?;
+    let k = plot.k();
+    let mut found = Vec::new();
+    for (index, quality_string) in qualities.iter().enumerate() {
+        let required = calculate_iterations_quality(
+            constants,
+            quality_string,
+            PlotSize::V1 { k },
+            difficulty,
+            &sp.sp_hash,
+            sp.peak_height,
+        )
+        .map_err(consensus_error)?;
+        if required >= interval {
+            continue;
+        }
+        let proof = plot
+            .plot
+            .full_proof(&challenge, index)
+            .map_err(plot_error)?;
+        if is_v1_phased_out(constants, &proof, sp.last_tx_height).map_err(consensus_error)? {
+            continue;
+        }
+        found.push(FoundProof {
+            plot_identifier: format!("{}{}", hex::encode(quality_string), path),
+            quality_string: *quality_string,
+            pos_challenge: challenge,
+            pool_public_key: plot.pool_public_key,
+            pool_contract_puzzle_hash: plot.pool_contract_puzzle_hash,
+            plot_public_key: plot.plot_public_key,
+            size: k,
+            proof,
+        });
+    }
+    Ok(found)
+}
+
+/// Clears a plot's in-flight flag when its lookup ends, however it ends.
+struct InFlight(Arc<LoadedPlot>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.stats.in_flight.store(false, Ordering::Release);
+    }
+}
+
+enum Outcome {
+    Proofs(Vec<FoundProof>),
+    Failed,
+    TimedOut,
+}
+
+/// Looks up every passing plot of `plots` for `sp`, sending each proof on `proofs` as soon as its
+/// plot finishes, and returns the summary once all lookups ended or were abandoned.
+pub async fn answer_signage_point(
+    constants: Arc<ConsensusConstants>,
+    sp: Arc<SignagePoint>,
+    plots: Arc<PlotSet>,
+    limits: &LookupLimits,
+    proofs: &mpsc::Sender<FoundProof>,
+) -> LookupSummary {
+    let started = Instant::now();
+    let passing = passing_plots(&constants, &sp, &plots);
+    let mut summary = LookupSummary {
+        passed: u32::try_from(passing.len()).unwrap_or(u32::MAX),
+        total_plots: u32::try_from(plots.plots.len()).unwrap_or(u32::MAX),
+        ..LookupSummary::default()
+    };
+    let mut lookups = FuturesUnordered::new();
+    for plot in passing {
+        let constants = Arc::clone(&constants);
+        let sp = Arc::clone(&sp);
+        let limits = limits.clone();
+        lookups.push(async move {
+            let outcome = lookup_with_deadline(constants, sp, Arc::clone(&plot), &limits).await;
+            (plot, outcome)
+        });
+    }
+    while let Some((plot, outcome)) = lookups.next().await {
+        let took = started.elapsed();
+        if took > SLOW_LOOKUP_WARNING {
+            tracing::warn!(
+                plot = %plot.path.display(),
+                seconds = took.as_secs_f64(),
+                "looking up qualities took longer than 8 seconds; lookups should stay below 8 s \
+                 to avoid losing rewards"
+            );
+        }
+        match outcome {
+            Outcome::Proofs(found) => {
+                for proof in found {
+                    if proofs.send(proof).await.is_err() {
+                        tracing::debug!("proof receiver gone; dropping proof");
+                        continue;
+                    }
+                    summary.proofs += 1;
+                }
+            }
+            Outcome::Failed => summary.errors += 1,
+            Outcome::TimedOut => summary.timed_out += 1,
+        }
+    }
+    summary.elapsed = started.elapsed();
+    summary
+}
+
+async fn lookup_with_deadline(
+    constants: Arc<ConsensusConstants>,
+    sp: Arc<SignagePoint>,
+    plot: Arc<LoadedPlot>,
+    limits: &LookupLimits,
+) -> Outcome {
+    let deadline = tokio::time::Instant::now() + limits.deadline;
+    if plot.stats.in_flight.swap(true, Ordering::AcqRel) {
+        // The previous lookup of this plot is still blocked on its disk.
+        PlotStats::bump(&plot.stats.timeouts);
+        tracing::warn!(plot = %plot.path.display(), "plot still busy with an earlier lookup; skipped");
+        return Outcome::TimedOut;
+    }
+    let guard = InFlight(Arc::clone(&plot));
+    let permit =
+        match tokio::time::timeout_at(deadline, Arc::clone(&limits.concurrency).acquire_owned())
+            .await
+        {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(_closed)) => {
+                tracing::debug!("lookup semaphore closed; shutting down");
+                return Outcome::Failed;
+            }
+            Err(_elapsed) => {
+                PlotStats::bump(&plot.stats.timeouts);
+                return Outcome::TimedOut;
+            }
+        };
+    PlotStats::bump(&plot.stats.lookups);
+    let blocking_plot = Arc::clone(&plot);
+    let task = tokio::task::spawn_blocking(move || {
+        let _guard = guard;
+        let _permit = permit;
+        lookup_plot(&constants, &sp, &blocking_plot)
+    });
+    match tokio::time::timeout_at(deadline, task).await {
+        Ok(Ok(Ok(found))) => Outcome::Proofs(found),
+        Ok(Ok(Err(error))) => {
+            PlotStats::bump(&plot.stats.errors);
+            tracing::error!(%error, "quality lookup failed");
+            Outcome::Failed
+        }
+        Ok(Err(join_error)) => {
+            PlotStats::bump(&plot.stats.errors);
+            tracing::error!(plot = %plot.path.display(), %join_error, "quality lookup task failed");
+            Outcome::Failed
+        }
+        Err(_elapsed) => {
+            PlotStats::bump(&plot.stats.timeouts);
+            tracing::warn!(
+                plot = %plot.path.display(),
+                deadline_ms = limits.deadline.as_millis(),
+                "plot lookup exceeded its deadline; abandoned for this signage point"
+            );
+            Outcome::TimedOut
+        }
+    }
+}
