@@ -76,6 +76,9 @@ impl ReadAt for HangingReader {
     }
 }
 
+/// The hang switch and the gate that releases hung reads.
+type Hang = (Arc<AtomicBool>, Arc<(Mutex<bool>, Condvar)>);
+
 struct Farm {
     _dir: tempfile::TempDir,
     solo: PathBuf,
@@ -83,7 +86,7 @@ struct Farm {
     plots: Arc<PlotSet>,
 }
 
-fn farm(hang: Option<(Arc<AtomicBool>, Arc<(Mutex<bool>, Condvar)>)>) -> Farm {
+fn farm(hang: Option<Hang>) -> Farm {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
     let solo = root.join("solo.plot");
