@@ -15,15 +15,21 @@
 //! | `harvester.rs` | harvester_protocol messages: [`NewSignagePointHarvester2`], [`NewProofOfSpace`], … |
 //! | `plot_sync.rs` | plot sync messages: [`PlotSyncStart`], [`PlotSyncPlotList2`], … |
 //! | `blockchain.rs` | [`RewardChainBlockUnfinished`], [`VDFInfo`], [`FarmingInfo`], … |
+//! | `classes.rs` | `classes::decode_class` / `encode_class`: any class by name (with JSON on) |
 //! | `decode.rs` | [`decode`]: id + payload → [`HarvesterMessage`] |
 //! | `error.rs` | [`ProtocolError`] |
 //!
 //! # Feature flags
 //!
 //! * `serde` (off by default): chia's `to_json_dict` / `from_json_dict` for every type, through
-//!   `sickle-streamable/serde`.
+//!   `sickle-streamable/serde`, and the by-name `classes` module. The JSON
+//!   code follows sickle-streamable's own `serde` feature, so it is also on whenever another crate
+//!   in the build turns that on.
 
 mod blockchain;
+sickle_streamable::cfg_json! {
+    pub mod classes;
+}
 mod decode;
 mod error;
 mod harvester;

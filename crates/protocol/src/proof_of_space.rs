@@ -201,7 +201,13 @@ sickle_streamable::cfg_json! {
             map.insert("meta_group".into(), self.meta_group.to_json_dict());
             map.insert("strength".into(), self.strength.to_json_dict());
             map.insert("size".into(), self.size.to_json_dict());
-            map.insert("proof".into(), self.proof.to_json_dict());
+            // chia_rs writes empty bytes as "" rather than Python's "0x".
+            let proof = if self.proof.is_empty() {
+                sickle_streamable::json::serde_json::Value::String(String::new())
+            } else {
+                self.proof.to_json_dict()
+            };
+            map.insert("proof".into(), proof);
             map.into()
         }
     }
@@ -243,6 +249,6 @@ sickle_streamable::cfg_json! {
 /// proof. Carried by `PartialProofsData`.
 #[derive(Streamable, Debug, Clone, PartialEq, Eq)]
 pub struct PartialProof {
-    /// `fragments`.
-    pub fragments: Vec<u64>,
+    /// `fragments`: always 16, streamed without a length prefix (128 bytes).
+    pub fragments: [u64; 16],
 }
