@@ -8,6 +8,7 @@
 //! | [`config`] | chia root resolution and the `harvester:` section of `config.yaml` |
 //! | [`scan`] | finding `*.plot` / `*.plot2` files in the plot directories |
 //! | [`plot_manager`] | opening headers in parallel, classifying files, incremental refresh, snapshots for lookups |
+//! | [`signing`] | answering `RequestSignatures` with the plot's local key |
 //! | [`signage`] | answering a signage point: filter, bounded parallel lookups with a per-plot deadline, proofs |
 //!
 //! # Feature flags
@@ -18,6 +19,7 @@ pub mod config;
 pub mod plot_manager;
 pub mod scan;
 pub mod signage;
+pub mod signing;
 
 pub use config::{
     CertPaths, ConfigError, ConfigOverrides, FarmerPeer, HarvesterConfig, RefreshParameters,
@@ -30,3 +32,4 @@ pub use scan::{ScanSettings, find_plot_files};
 pub use signage::{
     FoundProof, LookupLimits, LookupSummary, PoolDifficulty, SignagePoint, answer_signage_point,
 };
+pub use signing::{SignedMessages, SigningError, sign_messages};
