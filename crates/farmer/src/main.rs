@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use clap::Parser;
 use sickle_farmer::{
-    ConfigOverrides, Farmer, FarmerConfig, FarmerKeys, FarmerService, RewardTargets, SimChain,
-    SimChainConfig, decode_puzzle_hash, resolve_root, serve_status,
+    ConfigOverrides, Farmer, FarmerConfig, FarmerKeys, FarmerService, PoolDifficultyEntry,
+    RewardTargets, SimChain, SimChainConfig, decode_puzzle_hash, resolve_root, serve_status,
 };
 use sickle_peer::{ServerConfig, TlsSetup};
 use tokio::net::TcpListener;
@@ -60,6 +60,14 @@ struct Args {
     /// Peak height of the first signage point (picks the plot filter size).
     #[arg(long, default_value_t = 0)]
     start_height: u32,
+    /// Zero bits of the v1 plot filter before fork reductions (NUMBER_ZERO_BITS_PLOT_FILTER_V1);
+    /// harvesters must use the same value.
+    #[arg(long)]
+    filter_bits: Option<u8>,
+    /// A pool difficulty sent with every signage point, as DIFFICULTY:PUZZLE_HASH_HEX
+    /// (repeatable).
+    #[arg(long = "pool-difficulty", value_parser = parse_pool_difficulty)]
+    pool_difficulties: Vec<PoolDifficultyEntry>,
     /// Reward address for both targets when the config has none.
     #[arg(long)]
     xch_target_address: Option<String>,
@@ -137,7 +145,11 @@ async fn run(args: Args) -> Result<(), Failure> {
         &config.certs.private_key,
     )?;
 
+    if let Some(bits) = args.filter_bits {
+        config.constants.number_zero_bits_plot_filter_v1 = bits;
+    }
     let mut chain = SimChainConfig::new(config.constants.clone());
+    chain.pool_difficulties.clone_from(&args.pool_difficulties);
     if let Some(difficulty) = args.difficulty {
         chain.difficulty = difficulty;
     }
@@ -198,6 +210,23 @@ async fn run(args: Args) -> Result<(), Failure> {
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// `DIFFICULTY:PUZZLE_HASH_HEX` → a pool difficulty entry.
+fn parse_pool_difficulty(text: &str) -> Result<PoolDifficultyEntry, String> {
+    let (difficulty, hash) = text
+        .split_once(':')
+        .ok_or_else(|| format!("{text:?}: expected DIFFICULTY:PUZZLE_HASH_HEX"))?;
+    let difficulty = difficulty
+        .parse()
+        .map_err(|err| format!("difficulty {difficulty:?}: {err}"))?;
+    let mut pool_contract_puzzle_hash = [0u8; 32];
+    hex::decode_to_slice(hash, &mut pool_contract_puzzle_hash)
+        .map_err(|err| format!("puzzle hash {hash:?}: {err}"))?;
+    Ok(PoolDifficultyEntry {
+        difficulty,
+        pool_contract_puzzle_hash,
+    })
 }
 
 async fn wait_for_signal(shutdown: CancellationToken) {

@@ -66,6 +66,7 @@ async fn flags_work_together_and_sigterm_stops_it() {
         .args(["--port", "0", "--host", "127.0.0.1"])
         .args(["--keys", keys.to_str().unwrap()])
         .args(["--status", "127.0.0.1:0", "--sp-interval-ms", "50"])
+        .args(["--pool-difficulty", &format!("1000:{}", "55".repeat(32))])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -125,6 +126,13 @@ async fn flags_work_together_and_sigterm_stops_it() {
     // testnet11 from the root: 2^26 sub-slot iterations, difficulty 30.
     assert_eq!(sps[0].sub_slot_iters, 67_108_864);
     assert_eq!(sps[0].difficulty, 30);
+    assert_eq!(sps[0].pool_difficulties.len(), 1);
+    assert_eq!(sps[0].pool_difficulties[0].difficulty, 1000);
+    assert_eq!(sps[0].pool_difficulties[0].sub_slot_iters, 37_600_000_000);
+    assert_eq!(
+        sps[0].pool_difficulties[0].pool_contract_puzzle_hash,
+        [0x55; 32]
+    );
     assert_eq!(
         sps.iter()
             .map(|sp| sp.signage_point_index)
