@@ -12,6 +12,8 @@ Writes crates/vectors/data/protocol/:
   ProofOfSpace with an invalid proof panics in chia_rs) and `json` (obj.to_json_dict()).
 * frames.json: whole `Message` envelopes (chia's make_msg), with and without ids.
 * rejected.json: payloads chia refuses (from_bytes raises), with the class and why.
+* tables.json: every ProtocolMessageTypes id with its allowed senders, NodeType, Capability, the
+  protocol_version table and the default capabilities.
 """
 
 import hashlib
@@ -38,7 +40,8 @@ from chia_rs.sized_bytes import bytes32, bytes100
 from chia_rs.sized_ints import int16, uint8, uint16, uint32, uint64, uint128
 
 from chia.protocols import farmer_protocol, harvester_protocol, shared_protocol
-from chia.protocols.outbound_message import Message, make_msg
+from chia.protocols.outbound_message import Message, NodeType, make_msg
+from chia.protocols.protocol_message_type_to_node_type import ProtocolMessageTypeToNodeType
 from chia.protocols.protocol_message_types import ProtocolMessageTypes
 
 SEED = 20_251_124
@@ -393,6 +396,22 @@ def main() -> None:
             "payload_json": payload.to_json_dict(),
         })
 
+    tables = {
+        "message_types": [
+            {
+                "name": t.name,
+                "id": t.value,
+                "allowed_from": sorted(n.name for n in ProtocolMessageTypeToNodeType.get(t, set())),
+            }
+            for t in ProtocolMessageTypes
+        ],
+        "node_types": [{"name": n.name, "id": n.value} for n in NodeType],
+        "capabilities": [{"name": c.name, "id": c.value} for c in shared_protocol.Capability],
+        "protocol_version": {n.name: v for n, v in shared_protocol.protocol_version.items()},
+        "default_capabilities": {
+            n.name: [[int(i), v] for i, v in caps] for n, caps in shared_protocol.default_capabilities.items()
+        },
+    }
     meta = {
         "generator": "xtask/py/gen_protocol.py",
         "chia-blockchain": importlib.metadata.version("chia-blockchain"),
@@ -404,6 +423,7 @@ def main() -> None:
         ("messages.json", {"meta": meta, "cases": cases}),
         ("frames.json", {"meta": meta, "frames": frames}),
         ("rejected.json", {"meta": meta, "rejected": rejected_cases(g)}),
+        ("tables.json", {"meta": meta, **tables}),
     ]:
         (OUT / file).write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n")
     print(f"gen_protocol: {len(cases)} cases, {len(frames)} frames -> {OUT}")
