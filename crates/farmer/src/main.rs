@@ -171,6 +171,14 @@ async fn run(args: Args) -> Result<(), Failure> {
         },
     );
     tracing::info!(keys = ?farmer.keys(), network = %config.network, "farmer keys loaded");
+    if config.pool_public_keys.is_empty() {
+        // harvester-farmer §6.1: a harvester ignores signage points while either handshake list
+        // is empty, exactly as with chia's farmer.
+        tracing::warn!(
+            "farmer.pool_public_keys is empty: harvesters will answer no signage points until \
+             the config lists a pool public key"
+        );
+    }
     let service = FarmerService::new(
         &config.network,
         farmer,
