@@ -144,6 +144,25 @@ impl FarmerService {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Plot ids (hex, sorted) per harvester node id (hex), from the last completed plot syncs.
+    pub fn plot_ids(&self) -> std::collections::BTreeMap<String, Vec<String>> {
+        let shared = self.lock();
+        shared
+            .harvesters
+            .iter()
+            .map(|(node_id, entry)| {
+                let mut ids: Vec<String> = entry
+                    .receiver
+                    .plots()
+                    .values()
+                    .map(|plot| hex::encode(plot.plot_id))
+                    .collect();
+                ids.sort_unstable();
+                (hex::encode(node_id), ids)
+            })
+            .collect()
+    }
+
     /// Pool partials signed and recorded so far (oldest first).
     pub fn partials(&self) -> Vec<crate::partials::PostPartialRequest> {
         self.lock().farmer.partials().to_vec()

@@ -1,5 +1,6 @@
-//! The status page: `GET /status` (JSON) and `GET /metrics` (Prometheus text) on one small
-//! HTTP/1.1 listener. One request per connection, bounded in size and time.
+//! The status page: `GET /status` (JSON), `GET /plots` (plot ids per harvester, JSON) and
+//! `GET /metrics` (Prometheus text) on one small HTTP/1.1 listener. One request per connection,
+//! bounded in size and time.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -214,6 +215,11 @@ async fn answer(mut stream: TcpStream, service: &FarmerService) -> std::io::Resu
     match path {
         "/status" => {
             let body = service.status().to_json();
+            respond(&mut stream, "200 OK", "application/json", &body).await
+        }
+        "/plots" => {
+            let body = serde_json::to_string_pretty(&service.plot_ids())
+                .unwrap_or_else(|err| format!("{{\"error\":\"{err}\"}}"));
             respond(&mut stream, "200 OK", "application/json", &body).await
         }
         "/metrics" => {

@@ -447,6 +447,15 @@ async fn a_harvester_is_synced_and_its_proof_becomes_a_block() {
     ] {
         assert!(!json["harvesters"][0][field].is_null(), "missing {field}");
     }
+    let plots = http_get(harness.status_addr, "/plots").await;
+    assert!(plots.starts_with("HTTP/1.1 200 OK"), "{plots}");
+    let plots: serde_json::Value =
+        serde_json::from_str(plots.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    assert_eq!(
+        plots.as_object().unwrap().len(),
+        1,
+        "one harvester, no plots: {plots}"
+    );
     let metrics = http_get(harness.status_addr, "/metrics").await;
     assert!(
         metrics.contains("sickle_farmer_blocks_total 1"),
