@@ -108,6 +108,22 @@ pub enum PeerError {
     /// Every message id of this side's range is pending.
     #[error("no free message id: all 32768 ids of this side are pending")]
     NoFreeId,
+    /// A typed request was answered with another message type.
+    #[error("expected a response of type {expected}, got type {got}")]
+    UnexpectedResponse {
+        /// The type the caller asked for.
+        expected: u8,
+        /// The type that came back.
+        got: u8,
+    },
+    /// A typed response did not decode.
+    #[error("response of type {msg_type} does not decode: {source}")]
+    Decode {
+        /// Its message type.
+        msg_type: u8,
+        /// What the codec said.
+        source: sickle_streamable::Error,
+    },
     /// The message is larger than the maximum message size.
     #[error("message of {size} bytes exceeds the maximum of {max}")]
     TooLarge {

@@ -13,6 +13,7 @@
 //! | [`config`] | connection settings and chia's defaults |
 //! | [`establish`] | dial ([`connect`]) and accept: TCP → TLS → WebSocket → handshake |
 //! | [`peer`] | the [`Peer`] handle: send, request/response by id, close |
+//! | [`typed`] | `sickle-protocol` payloads on a [`Peer`], strict payload check |
 //! | [`connection`] | the per-connection task and its [`PeerEvent`]s |
 //! | [`server`] | the listener: connection limit, per-connection tasks, graceful shutdown |
 //! | [`mod@pair`] | two peers connected in memory, for service tests |
@@ -33,6 +34,7 @@ pub mod pair;
 pub mod peer;
 pub mod server;
 pub mod tls;
+pub mod typed;
 
 pub use certs::{CertKeyPem, InitReport, generate_ca, generate_node_cert, init_root};
 pub use config::{CHIA_KEEPALIVE, Keepalive, MAX_MESSAGE_SIZE, PayloadCheck, PeerConfig};
@@ -45,3 +47,4 @@ pub use pair::pair;
 pub use peer::{Peer, PeerInfo};
 pub use server::{ServerConfig, serve};
 pub use tls::{TlsSetup, node_id, verify_cert_chain};
+pub use typed::harvester_link_check;
