@@ -42,7 +42,8 @@ use crate::partials::{PartialDecision, PendingPartial};
 use crate::plot_sync::{PlotSyncReceiver, duplicates_across};
 use crate::status::{HarvesterStatus, Status};
 
-/// How long one signage point send to one harvester may wait for queue space.
+/// Longest one signage point send to one harvester may wait for queue space; the wait is also
+/// capped at half the signage point interval, so a stuck harvester cannot slow the chain.
 pub const FAN_OUT_SEND_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Which `new_signage_point_harvester` a harvester gets (harvester-farmer §3).
@@ -279,8 +280,10 @@ impl FarmerService {
 
     /// Takes the next signage point from the source and sends it to every harvester; returns it.
     pub async fn broadcast_next(&self) -> SignagePoint {
-        let (sp, sends) = {
+        let (sp, sends, wait) = {
             let mut shared = self.lock();
+            let wait = (shared.source.interval() / 2)
+                .clamp(Duration::from_millis(10), FAN_OUT_SEND_TIMEOUT);
             let sp = shared.source.next_signage_point();
             shared.farmer.add_signage_point(sp.clone(), unix_now());
             shared.farmer.prune(unix_now());
@@ -326,16 +329,17 @@ impl FarmerService {
                     SignagePointFormat::None => None,
                 })
                 .collect();
-            (sp, sends)
+            (sp, sends, wait)
         };
         let sends = sends.into_iter().map(|(peer, payload)| async move {
             let send = peer.notify(ids::NEW_SIGNAGE_POINT_HARVESTER, payload);
-            match tokio::time::timeout(FAN_OUT_SEND_TIMEOUT, send).await {
+            match tokio::time::timeout(wait, send).await {
                 Ok(Ok(())) => {}
                 Ok(Err(err)) => tracing::debug!(%err, "signage point not sent"),
                 Err(_) => tracing::warn!(
                     node_id = %hex::encode(peer.node_id()),
-                    "harvester queue full for 5 s; signage point dropped"
+                    ?wait,
+                    "harvester queue stayed full; signage point dropped for it"
                 ),
             }
         });
