@@ -1,8 +1,10 @@
 //! The harvester-protocol messages the farmer sends and receives (harvester-farmer §2,
 //! wire.md §6), in chia 2.7.5's field order.
 //!
-//! These are local to the farmer until `sickle-protocol` provides them; field names and order are
-//! chia's, so swapping them for the shared types later changes no bytes.
+//! The structs are local to the farmer (written before `sickle-protocol` landed; the ids already
+//! come from its table). Field names and order are chia's, and `tests/protocol_agreement.rs`
+//! checks every one against sickle-protocol's type byte for byte, so swapping them for the shared
+//! types changes no bytes.
 
 use chia_bls::{PublicKey, Signature};
 use sickle_streamable::{Bytes, Cursor, Error, Streamable};
@@ -10,38 +12,63 @@ use sickle_streamable::{Bytes, Cursor, Error, Streamable};
 use crate::plot_sync::{PlotSyncAnswer, PlotSyncBody, SyncIdentifier, SyncedPlot};
 use crate::proof::{ProofKind, ProofOfSpace};
 
-/// Message type ids (chia `ProtocolMessageTypes`).
+/// Message type ids, taken from sickle-protocol's single table (chia `ProtocolMessageTypes`).
 pub mod ids {
+    use sickle_protocol::ProtocolMessageTypes as T;
+
     /// `harvester_handshake`, F→H.
-    pub const HARVESTER_HANDSHAKE: u8 = 3;
+    pub const HARVESTER_HANDSHAKE: u8 = T::HarvesterHandshake as u8;
     /// `new_proof_of_space`, H→F.
-    pub const NEW_PROOF_OF_SPACE: u8 = 5;
+    pub const NEW_PROOF_OF_SPACE: u8 = T::NewProofOfSpace as u8;
     /// `request_signatures`, F→H.
-    pub const REQUEST_SIGNATURES: u8 = 6;
+    pub const REQUEST_SIGNATURES: u8 = T::RequestSignatures as u8;
     /// `respond_signatures`, H→F.
-    pub const RESPOND_SIGNATURES: u8 = 7;
+    pub const RESPOND_SIGNATURES: u8 = T::RespondSignatures as u8;
     /// `farming_info`, H→F.
-    pub const FARMING_INFO: u8 = 12;
+    pub const FARMING_INFO: u8 = T::FarmingInfo as u8;
     /// `new_signage_point_harvester`, F→H (both formats).
-    pub const NEW_SIGNAGE_POINT_HARVESTER: u8 = 66;
+    pub const NEW_SIGNAGE_POINT_HARVESTER: u8 = T::NewSignagePointHarvester as u8;
     /// `plot_sync_start`.
-    pub const PLOT_SYNC_START: u8 = 78;
+    pub const PLOT_SYNC_START: u8 = T::PlotSyncStart as u8;
     /// `plot_sync_loaded`.
-    pub const PLOT_SYNC_LOADED: u8 = 79;
+    pub const PLOT_SYNC_LOADED: u8 = T::PlotSyncLoaded as u8;
     /// `plot_sync_removed`.
-    pub const PLOT_SYNC_REMOVED: u8 = 80;
+    pub const PLOT_SYNC_REMOVED: u8 = T::PlotSyncRemoved as u8;
     /// `plot_sync_invalid`.
-    pub const PLOT_SYNC_INVALID: u8 = 81;
+    pub const PLOT_SYNC_INVALID: u8 = T::PlotSyncInvalid as u8;
     /// `plot_sync_keys_missing`.
-    pub const PLOT_SYNC_KEYS_MISSING: u8 = 82;
+    pub const PLOT_SYNC_KEYS_MISSING: u8 = T::PlotSyncKeysMissing as u8;
     /// `plot_sync_duplicates`.
-    pub const PLOT_SYNC_DUPLICATES: u8 = 83;
+    pub const PLOT_SYNC_DUPLICATES: u8 = T::PlotSyncDuplicates as u8;
     /// `plot_sync_done`.
-    pub const PLOT_SYNC_DONE: u8 = 84;
+    pub const PLOT_SYNC_DONE: u8 = T::PlotSyncDone as u8;
     /// `plot_sync_response`, F→H.
-    pub const PLOT_SYNC_RESPONSE: u8 = 85;
+    pub const PLOT_SYNC_RESPONSE: u8 = T::PlotSyncResponse as u8;
     /// `plot_sync_loaded2`.
-    pub const PLOT_SYNC_LOADED2: u8 = 112;
+    pub const PLOT_SYNC_LOADED2: u8 = T::PlotSyncLoaded2 as u8;
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn chias_numbers() {
+            assert_eq!(
+                [
+                    super::HARVESTER_HANDSHAKE,
+                    super::NEW_PROOF_OF_SPACE,
+                    super::REQUEST_SIGNATURES,
+                    super::RESPOND_SIGNATURES,
+                    super::FARMING_INFO,
+                    super::NEW_SIGNAGE_POINT_HARVESTER,
+                    super::PLOT_SYNC_START,
+                    super::PLOT_SYNC_LOADED,
+                    super::PLOT_SYNC_DONE,
+                    super::PLOT_SYNC_RESPONSE,
+                    super::PLOT_SYNC_LOADED2,
+                ],
+                [3, 5, 6, 7, 12, 66, 78, 79, 84, 85, 112]
+            );
+        }
+    }
 }
 
 /// `HarvesterHandshake` (3).
