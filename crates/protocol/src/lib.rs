@@ -4,6 +4,23 @@
 //! Sans-IO: everything here turns bytes into typed values and back; connections live in
 //! `sickle-peer`.
 //!
+//! ```
+//! use sickle_protocol::{decode, HarvesterMessage, Message, PlotSyncDone, PlotSyncIdentifier};
+//! use sickle_streamable::Streamable;
+//!
+//! let identifier = PlotSyncIdentifier { timestamp: 1_700_000_001, sync_id: 1_700_000_000, message_id: 6 };
+//! let frame = Message::new(&PlotSyncDone { identifier, duration: 0 }, None).to_bytes();
+//! assert_eq!(frame.len(), 6 + 32);
+//!
+//! let message = Message::from_bytes(&frame)?;
+//! let harvester_version = sickle_protocol::ProtocolVersion::current();
+//! match decode(message.msg_type, &harvester_version, &message.data)? {
+//!     HarvesterMessage::PlotSyncDone(done) => assert_eq!(done.identifier.message_id, 6),
+//!     other => panic!("unexpected {other:?}"),
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! | module | what |
 //! |---|---|
 //! | `message.rs` | [`Message`] envelope, [`ChiaProtocolMessage`] (payload type ↔ id) |
