@@ -12,6 +12,7 @@
 
 use sickle_peer::handshake::node_type;
 use sickle_peer::{Connection, PeerConfig, PeerEvent, ServerConfig, TlsSetup};
+use sickle_protocol::{RequestPlots, RespondPlots2};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -90,7 +91,9 @@ async fn run(args: &[String]) -> Result<()> {
                 None => None,
             };
             let tls = TlsSetup::from_chia_root(&root, "harvester")?;
-            let config = PeerConfig::new(network, node_type::HARVESTER, 0);
+            let mut config = PeerConfig::new(network, node_type::HARVESTER, 0);
+            // Every payload from the real farmer must pass Sickle's strict decode.
+            config.payload_check = Some(sickle_peer::harvester_link_check);
             let mut conn = sickle_peer::connect(addr, &tls, &config).await?;
             print_handshake(&conn);
             log_events(&mut conn, seconds, stop_type).await;
@@ -104,6 +107,8 @@ async fn run(args: &[String]) -> Result<()> {
             let tls = TlsSetup::from_chia_root(&root, "farmer")?;
             let mut peer = PeerConfig::new(network, node_type::FARMER, port);
             peer.keepalive = None;
+            // Every payload from the real harvester must pass Sickle's strict decode.
+            peer.payload_check = Some(sickle_peer::harvester_link_check);
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
             let (tx, mut accepted) = mpsc::channel(4);
             let shutdown = CancellationToken::new();
@@ -125,16 +130,18 @@ async fn run(args: &[String]) -> Result<()> {
                     // HarvesterHandshake with no farmer and no pool keys: two empty G1 lists.
                     conn.peer.notify(3, vec![0u8; 8]).await?;
                     println!("SENT harvester_handshake");
-                    // request_plots (67, empty payload) with an id: the answer must carry it back.
-                    let response = conn
-                        .peer
-                        .request_with_timeout(67, Vec::new(), Duration::from_secs(30))
-                        .await?;
+                    // request_plots with an id: the typed answer must carry it back and decode.
+                    let plots: RespondPlots2 = tokio::time::timeout(
+                        Duration::from_secs(30),
+                        conn.peer
+                            .request_msg::<RequestPlots, RespondPlots2>(&RequestPlots),
+                    )
+                    .await??;
                     println!(
-                        "RESPONSE type={} id={:?} bytes={}",
-                        response.msg_type,
-                        response.id,
-                        response.data.len()
+                        "RESPONSE respond_plots2 matched by request id, plots={} failed={} no_key={}",
+                        plots.plots.len(),
+                        plots.failed_to_open_filenames.len(),
+                        plots.no_key_filenames.len()
                     );
                     log_events(&mut conn, 8, None).await;
                     Ok(())
