@@ -69,8 +69,8 @@ pub use crate::harvester::{
     SigningDataKind,
 };
 pub use crate::plot_sync::{
-    PlotSyncDone, PlotSyncError, PlotSyncIdentifier, PlotSyncPathList, PlotSyncPlotList,
-    PlotSyncPlotList2, PlotSyncResponse, PlotSyncStart,
+    HarvestingMode, PlotSyncDone, PlotSyncError, PlotSyncIdentifier, PlotSyncPathList,
+    PlotSyncPlotList, PlotSyncPlotList2, PlotSyncResponse, PlotSyncStart,
 };
 pub use crate::proof_of_space::{PartialProof, ProofOfSpace, ProofOfSpaceVersion};
 

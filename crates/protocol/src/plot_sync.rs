@@ -31,8 +31,31 @@ pub struct PlotSyncStart {
     pub last_sync_id: u64,
     /// `plot_file_count`.
     pub plot_file_count: u32,
-    /// `harvesting_mode`: 1 = CPU, 2 = GPU.
+    /// `harvesting_mode`: a [`HarvestingMode`] value, kept raw because chia accepts any `uint8`
+    /// ([`PlotSyncStart::mode`] gives the enum).
     pub harvesting_mode: u8,
+}
+
+impl PlotSyncStart {
+    /// `harvesting_mode` as a [`HarvestingMode`], `None` for a value chia does not define.
+    pub fn mode(&self) -> Option<HarvestingMode> {
+        match self.harvesting_mode {
+            1 => Some(HarvestingMode::Cpu),
+            2 => Some(HarvestingMode::Gpu),
+            _ => None,
+        }
+    }
+}
+
+/// How the harvester looks up proofs (chia `HarvestingMode`, chia/plotting/util.py).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+#[non_exhaustive]
+pub enum HarvestingMode {
+    /// `CPU` (1).
+    Cpu = 1,
+    /// `GPU` (2).
+    Gpu = 2,
 }
 
 /// A batch of paths: `plot_sync_removed` (80), `plot_sync_invalid` (81),

@@ -266,6 +266,16 @@ fn plot_sync_and_others() {
         assert!(decode(id, &v, &long).is_err());
         assert!(decode(id, &v, &payload[..payload.len() - 1]).is_err());
     }
+    let HarvesterMessage::PlotSyncStart(start) = decode(
+        78,
+        &v,
+        &unhex("000000006553f100000000006553f10000000000000000000100000000000000000000000101"),
+    )
+    .unwrap() else {
+        panic!("wrong variant")
+    };
+    assert!(start.initial);
+    assert_eq!(start.mode(), Some(sickle_protocol::HarvestingMode::Cpu));
     let HarvesterMessage::Error(err) = decode(255, &v, &unhex("fffa000000017800")).unwrap() else {
         panic!("wrong variant")
     };
