@@ -114,11 +114,14 @@ async fn harvest(
                         fee_info: None,
                     };
                     sent += 1;
-                    connection
+                    // The farmer may shut down at any moment once the test has its blocks.
+                    let sending = connection
                         .peer
                         .notify(ids::NEW_PROOF_OF_SPACE, message.to_bytes())
-                        .await
-                        .unwrap();
+                        .await;
+                    if sending.is_err() {
+                        return (passed, sent);
+                    }
                 }
             }
             ids::REQUEST_SIGNATURES => {
@@ -138,11 +141,13 @@ async fn harvest(
                     farmer_reward_address_override: None,
                 };
                 // Same id as the request (none for SP signatures, one for partials).
-                connection
+                let sending = connection
                     .peer
                     .respond(&message, ids::RESPOND_SIGNATURES, response.to_bytes())
-                    .await
-                    .unwrap();
+                    .await;
+                if sending.is_err() {
+                    break;
+                }
             }
             _ => {}
         }
@@ -239,7 +244,8 @@ async fn solo_and_pool_contract_k18_plots_win_blocks_on_the_simulated_chain() {
     // Every recorded partial carries plot signature + authentication signature over
     // sha256(payload), and the payload names the harvester and the plot NFT.
     let partials = service.partials();
-    assert_eq!(partials.len() as u64, status.partials);
+    // Partials still being signed when the snapshot was taken may have finished since.
+    assert!(partials.len() as u64 >= status.partials);
     let auth_pk = pool_authentication_sk(&master, 0, 0).unwrap().public_key();
     for partial in &partials {
         let message = partial.payload.hash();
