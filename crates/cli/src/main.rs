@@ -22,7 +22,11 @@ use std::process::ExitCode;
 type CmdResult = Result<(), Box<dyn std::error::Error>>;
 
 #[derive(Parser)]
-#[command(name = "sickle", version, about = "Sickle: a Rust Chia farmer and harvester")]
+#[command(
+    name = "sickle",
+    version,
+    about = "Sickle: a Rust Chia farmer and harvester"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
