@@ -244,3 +244,84 @@ async fn respond(
     stream.write_all(body.as_bytes()).await?;
     stream.shutdown().await
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn status() -> Status {
+        Status {
+            network: "sim".into(),
+            signage_points: 64,
+            proofs: 3,
+            invalid_proofs: 1,
+            signatures_verified: 4,
+            blocks: 2,
+            partials: 1,
+            partials_failed: 0,
+            harvesters: vec![HarvesterStatus {
+                node_id: "ab".into(),
+                host: "127.0.0.1:5000".into(),
+                version: "0.0.38".into(),
+                plots: 7,
+                failed: 1,
+                no_key: 0,
+                duplicates: 0,
+                duplicates_across_harvesters: 0,
+                total_plot_size: 100,
+                proofs: 3,
+                invalid_proofs: 1,
+                last_seen: 1_700_000_000,
+                last_sync_time: Some(1_699_999_999),
+                syncing: false,
+                last_farming_info_passed: Some(2),
+            }],
+        }
+    }
+
+    #[test]
+    fn json_has_the_issue_fields() {
+        let json: serde_json::Value = serde_json::from_str(&status().to_json()).unwrap();
+        for field in [
+            "network",
+            "signage_points",
+            "proofs",
+            "invalid_proofs",
+            "signatures_verified",
+            "blocks",
+            "partials",
+        ] {
+            assert!(!json[field].is_null(), "{field}");
+        }
+        let harvester = &json["harvesters"][0];
+        for field in [
+            "node_id",
+            "host",
+            "version",
+            "plots",
+            "failed",
+            "no_key",
+            "duplicates",
+            "proofs",
+            "invalid_proofs",
+            "last_seen",
+        ] {
+            assert!(!harvester[field].is_null(), "{field}");
+        }
+        assert_eq!(harvester["plots"], 7);
+    }
+
+    #[test]
+    fn prometheus_text() {
+        let text = status().to_prometheus();
+        assert!(
+            text.contains(
+                "# TYPE sickle_farmer_blocks_total counter\nsickle_farmer_blocks_total 2\n"
+            )
+        );
+        assert!(text.contains("sickle_farmer_harvesters 1\n"));
+        assert!(text.contains("sickle_farmer_harvester_plots{node_id=\"ab\"} 7\n"));
+        assert!(text.contains("sickle_farmer_invalid_proofs_total 1\n"));
+    }
+}
