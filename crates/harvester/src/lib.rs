@@ -8,6 +8,7 @@
 //! | [`config`] | chia root resolution and the `harvester:` section of `config.yaml` |
 //! | [`scan`] | finding `*.plot` / `*.plot2` files in the plot directories |
 //! | [`plot_manager`] | opening headers in parallel, classifying files, incremental refresh, snapshots for lookups |
+//! | [`plot_sync`] | the plot sync sender: sans-IO stop-and-wait state machine with resends and resync |
 //! | [`signing`] | answering `RequestSignatures` with the plot's local key |
 //! | [`signage`] | answering a signage point: filter, bounded parallel lookups with a per-plot deadline, proofs |
 //!
@@ -17,6 +18,7 @@
 
 pub mod config;
 pub mod plot_manager;
+pub mod plot_sync;
 pub mod scan;
 pub mod signage;
 pub mod signing;
@@ -27,6 +29,10 @@ pub use config::{
 };
 pub use plot_manager::{
     FarmerKeys, LoadError, LoadedPlot, PlotManager, PlotSet, RefreshResult, SharedPlots,
+};
+pub use plot_sync::{
+    PlotSyncSender, RefreshSync, SyncMessage, SyncMessageType, SyncPayload, SyncResponse,
+    SyncState, SyncedPlot,
 };
 pub use scan::{ScanSettings, find_plot_files};
 pub use signage::{

@@ -297,3 +297,54 @@ fn batches_follow_batch_size_and_directories_can_vanish() {
     assert!(manager.shared().snapshot().plots.is_empty());
     assert_eq!(manager.failed_to_open().count(), 0);
 }
+
+#[test]
+fn a_refresh_becomes_a_plot_sync_of_the_directory() {
+    use sickle_harvester::plot_sync::{
+        HARVESTING_MODE_CPU, PlotSyncSender, RefreshSync, SyncPayload,
+    };
+    let (_guard, root) = tempdir();
+    let solo = copy_to(&root, SOLO, "solo.plot");
+    let contract = copy_to(&root, CONTRACT, "contract.plot");
+    std::fs::write(root.join("bad.plot"), b"nope").unwrap();
+    let mut manager = manager(&[&root], 300);
+    let result = manager.refresh(SystemTime::now());
+    let sync = RefreshSync::of(&result, &manager);
+    assert_eq!(sync.plot_file_count, 3);
+    assert_eq!(sync.state.invalid, vec![root.join("bad.plot")]);
+    let mut sender = PlotSyncSender::new(300, HARVESTING_MODE_CPU);
+    sender.connect(SystemTime::now(), true);
+    sender.queue_refresh(SystemTime::now(), sync).unwrap();
+    let mut sent = Vec::new();
+    while let Some(message) = sender.poll_transmit(SystemTime::now()) {
+        let response = sickle_harvester::plot_sync::SyncResponse {
+            identifier: message.identifier,
+            message_type: i16::from(message.message_type.id()),
+            error: None,
+        };
+        assert!(sender.handle_response(SystemTime::now(), &response));
+        sent.push(message);
+    }
+    let SyncPayload::Plots { plots, last: true } = &sent[1].payload else {
+        panic!("{:?}", sent[1]);
+    };
+    let names: Vec<_> = plots.iter().map(|plot| plot.filename.clone()).collect();
+    assert_eq!(
+        names,
+        vec![contract.display().to_string(), solo.display().to_string()]
+    );
+    let solo_entry = &plots[1];
+    assert_eq!(solo_entry.size, 18);
+    assert_eq!(
+        solo_entry.file_size,
+        std::fs::metadata(&solo).unwrap().len()
+    );
+    assert!(solo_entry.pool_public_key.is_some());
+    assert_eq!(
+        sent[3].payload,
+        SyncPayload::Paths {
+            paths: vec![root.join("bad.plot").display().to_string()],
+            last: true
+        }
+    );
+}
