@@ -10,6 +10,7 @@
 //! | [`plot_manager`] | opening headers in parallel, classifying files, incremental refresh, snapshots for lookups |
 //! | [`plot_sync`] | the plot sync sender: sans-IO stop-and-wait state machine with resends and resync |
 //! | [`signing`] | answering `RequestSignatures` with the plot's local key |
+//! | [`wire`] | conversions to and from `sickle-protocol`'s message types |
 //! | [`signage`] | answering a signage point: filter, bounded parallel lookups with a per-plot deadline, proofs |
 //!
 //! # Feature flags
@@ -22,6 +23,7 @@ pub mod plot_sync;
 pub mod scan;
 pub mod signage;
 pub mod signing;
+pub mod wire;
 
 pub use config::{
     CertPaths, ConfigError, ConfigOverrides, FarmerPeer, HarvesterConfig, RefreshParameters,
