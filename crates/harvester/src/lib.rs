@@ -10,6 +10,7 @@
 //! | [`plot_manager`] | opening headers in parallel, classifying files, incremental refresh, snapshots for lookups |
 //! | [`plot_sync`] | the plot sync sender: sans-IO stop-and-wait state machine with resends and resync |
 //! | [`signing`] | answering `RequestSignatures` with the plot's local key |
+//! | [`farmer_link`] | one farmer connection: handshake, signage points, signature requests |
 //! | [`wire`] | conversions to and from `sickle-protocol`'s message types |
 //! | [`signage`] | answering a signage point: filter, bounded parallel lookups with a per-plot deadline, proofs |
 //!
@@ -18,6 +19,7 @@
 //! None.
 
 pub mod config;
+pub mod farmer_link;
 pub mod plot_manager;
 pub mod plot_sync;
 pub mod scan;

@@ -1,0 +1,221 @@
+//! One farmer connection, harvester side (chia/harvester/harvester_api.py): the handshake's keys
+//! start plot loading, signage points are answered with proofs and `farming_info`, signature
+//! requests are signed. Plot sync over the link is not wired in yet (see [`crate::plot_sync`]).
+//!
+//! Each signage point runs in its own task so signage points overlap as in chia; shutdown
+//! stops reading and waits for those tasks to finish sending.
+
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use sickle_peer::{Connection, Peer, PeerEvent};
+use sickle_pos::ConsensusConstants;
+use sickle_protocol::{
+    ChiaProtocolMessage, FarmingInfo, HarvesterMessage, NewProofOfSpace, RespondSignatures, decode,
+};
+use sickle_streamable::Streamable;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::plot_manager::{FarmerKeys, PlotManager, SharedPlots};
+use crate::signage::{LookupLimits, answer_signage_point};
+use crate::signing::sign_messages;
+use crate::wire;
+
+/// What every farmer connection shares.
+pub struct Harvester {
+    /// Consensus constants of the selected network.
+    pub constants: Arc<ConsensusConstants>,
+    /// The plot manager (used by the refresh only, never by lookups).
+    pub manager: Arc<Mutex<PlotManager>>,
+    /// The loaded plots lookups read.
+    pub plots: SharedPlots,
+    /// Lookup concurrency and per-plot deadline.
+    pub limits: LookupLimits,
+    /// Keys of the last `harvester_handshake`.
+    pub keys: Mutex<Option<FarmerKeys>>,
+}
+
+impl std::fmt::Debug for Harvester {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Harvester").finish_non_exhaustive()
+    }
+}
+
+impl Harvester {
+    /// Shared state around `manager`.
+    pub fn new(
+        constants: ConsensusConstants,
+        manager: PlotManager,
+        limits: LookupLimits,
+    ) -> Arc<Self> {
+        let plots = manager.shared();
+        Arc::new(Self {
+            constants: Arc::new(constants),
+            manager: Arc::new(Mutex::new(manager)),
+            plots,
+            limits,
+            keys: Mutex::new(None),
+        })
+    }
+
+    fn farming_keys(&self) -> Option<FarmerKeys> {
+        let keys = self.keys.lock().ok()?.clone()?;
+        (!keys.farmer_public_keys.is_empty() && !keys.pool_public_keys.is_empty()).then_some(keys)
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
+}
+
+fn id_of<T: ChiaProtocolMessage>() -> u8 {
+    T::MSG_TYPE as u8
+}
+
+/// Serves one farmer connection until it closes or `shutdown` fires, then waits for in-flight
+/// signage points.
+pub async fn serve_farmer(
+    harvester: Arc<Harvester>,
+    mut connection: Connection,
+    shutdown: CancellationToken,
+) {
+    let peer = connection.peer.clone();
+    let tasks = TaskTracker::new();
+    let version = peer.protocol_version().to_string().parse();
+    loop {
+        let event = tokio::select! {
+            () = shutdown.cancelled() => break,
+            event = connection.events.recv() => event,
+        };
+        let message = match event {
+            Some(PeerEvent::Message(message)) => message,
+            Some(PeerEvent::Closed(reason)) => {
+                tracing::info!(?reason, "farmer connection closed");
+                break;
+            }
+            None => break,
+            Some(other) => {
+                tracing::debug!(?other, "peer event ignored");
+                continue;
+            }
+        };
+        let decoded = match &version {
+            Ok(version) => decode(message.msg_type, version, &message.data),
+            Err(error) => {
+                tracing::warn!(%error, "farmer protocol version unusable; closing");
+                peer.close();
+                break;
+            }
+        };
+        let decoded = match decoded {
+            Ok(decoded) => decoded,
+            Err(error) => {
+                tracing::warn!(msg_type = message.msg_type, %error, "undecodable message from farmer; closing");
+                peer.close();
+                break;
+            }
+        };
+        match decoded {
+            HarvesterMessage::HarvesterHandshake(handshake) => {
+                let keys = FarmerKeys {
+                    farmer_public_keys: handshake.farmer_public_keys,
+                    pool_public_keys: handshake.pool_public_keys,
+                };
+                if let Ok(mut slot) = harvester.keys.lock() {
+                    *slot = Some(keys.clone());
+                }
+                let manager = Arc::clone(&harvester.manager);
+                tasks.spawn_blocking(move || {
+                    let Ok(mut manager) = manager.lock() else {
+                        return;
+                    };
+                    manager.set_keys(keys);
+                    let result = manager.refresh(SystemTime::now());
+                    tracing::info!(
+                        loaded = result.loaded().count(),
+                        removed = result.removed.len(),
+                        files = result.plot_file_count,
+                        "plot refresh done"
+                    );
+                });
+            }
+            HarvesterMessage::NewSignagePointHarvester2(message) => {
+                if harvester.farming_keys().is_none() {
+                    tracing::debug!("signage point before a usable handshake; ignored");
+                    continue;
+                }
+                let sp = wire::signage_point(&message);
+                let harvester = Arc::clone(&harvester);
+                let peer = peer.clone();
+                tasks.spawn(async move { answer(harvester, peer, sp).await });
+            }
+            HarvesterMessage::RequestSignatures(request) => {
+                let plots = harvester.plots.snapshot();
+                let messages = wire::messages_to_sign(&request);
+                match sign_messages(&plots, &request.plot_identifier, &messages) {
+                    Ok(signed) => {
+                        let response = wire::respond_signatures(&request, signed);
+                        let bytes = response.to_bytes();
+                        if let Err(error) = peer
+                            .respond(&message, id_of::<RespondSignatures>(), bytes)
+                            .await
+                        {
+                            tracing::warn!(%error, "cannot send respond_signatures");
+                        }
+                    }
+                    Err(error) => tracing::warn!(%error, "request_signatures not answered"),
+                }
+            }
+            other => tracing::debug!(?other, "message not handled by the harvester"),
+        }
+    }
+    tasks.close();
+    tasks.wait().await;
+}
+
+async fn answer(harvester: Arc<Harvester>, peer: Peer, sp: crate::signage::SignagePoint) {
+    let sp = Arc::new(sp);
+    let (sender, mut receiver) = mpsc::channel(64);
+    let forward_peer = peer.clone();
+    let forward_sp = Arc::clone(&sp);
+    let forward = tokio::spawn(async move {
+        while let Some(found) = receiver.recv().await {
+            let message: NewProofOfSpace = wire::new_proof_of_space(&forward_sp, found);
+            if let Err(error) = forward_peer
+                .notify(id_of::<NewProofOfSpace>(), message.to_bytes())
+                .await
+            {
+                tracing::warn!(%error, "cannot send new_proof_of_space");
+            }
+        }
+    });
+    let summary = answer_signage_point(
+        Arc::clone(&harvester.constants),
+        Arc::clone(&sp),
+        harvester.plots.snapshot(),
+        &harvester.limits,
+        &sender,
+    )
+    .await;
+    drop(sender);
+    if let Err(error) = forward.await {
+        tracing::warn!(%error, "proof forwarding task failed");
+    }
+    tracing::info!(
+        passed = summary.passed,
+        proofs = summary.proofs,
+        total = summary.total_plots,
+        timed_out = summary.timed_out,
+        ms = summary.elapsed.as_millis(),
+        sp = %hex::encode(sp.sp_hash),
+        "signage point answered"
+    );
+    let info: FarmingInfo = wire::farming_info(&sp, &summary, unix_now());
+    if let Err(error) = peer.notify(id_of::<FarmingInfo>(), info.to_bytes()).await {
+        tracing::warn!(%error, "cannot send farming_info");
+    }
+}

@@ -1,0 +1,184 @@
+//! A scripted farmer talks to the harvester's connection handler over sickle-peer's in-memory
+//! pair (real framing and chia handshake): handshake keys load the plots, a signage point gives
+//! exactly the proofs sickle-pos finds followed by farming_info, and signature requests are
+//! answered with the request's id by shares that verify against the plot public key.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sickle_harvester::farmer_link::{Harvester, serve_farmer};
+use sickle_harvester::plot_manager::{PlotManager, open_file};
+use sickle_harvester::scan::ScanSettings;
+use sickle_harvester::signage::LookupLimits;
+use sickle_peer::{PeerConfig, PeerEvent, pair};
+use sickle_pos::consensus::{OverrideValue, pos_challenge};
+use sickle_pos::keys::{farmer_sk, master_sk_from_seed, sign_with_plot_key};
+use sickle_pos::{ConsensusConstants, Plot};
+use sickle_protocol::{
+    ChiaProtocolMessage, FarmingInfo, HarvesterHandshake, NewProofOfSpace,
+    NewSignagePointHarvester2, RequestSignatures, RespondSignatures,
+};
+use sickle_streamable::Streamable;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+fn id<T: ChiaProtocolMessage>() -> u8 {
+    T::MSG_TYPE as u8
+}
+
+fn constants() -> ConsensusConstants {
+    let overrides = [
+        ("NUMBER_ZERO_BITS_PLOT_FILTER_V1", 0),
+        ("DIFFICULTY_CONSTANT_FACTOR", 1 << 42),
+    ]
+    .map(|(name, value)| (name.to_owned(), OverrideValue::Int(value)));
+    ConsensusConstants::for_network("mainnet", &overrides).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handshake_signage_point_and_signatures() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let mut paths = Vec::new();
+    for name in ["k18-solo.plot", "k18-contract.plot"] {
+        let path = root.join(name);
+        std::fs::copy(sickle_vectors::data_dir().join("plots").join(name), &path).unwrap();
+        paths.push(path);
+    }
+    let scan = ScanSettings {
+        directories: vec![root.clone()],
+        recursive: false,
+        follow_links: false,
+    };
+    let manager = PlotManager::new(scan, 300, Duration::from_secs(1200), 2, Arc::new(open_file));
+    let limits = LookupLimits {
+        concurrency: Arc::new(Semaphore::new(4)),
+        deadline: Duration::from_secs(30),
+    };
+    let harvester = Harvester::new(constants(), manager, limits);
+
+    let (harvester_side, mut farmer) = pair(
+        &PeerConfig::new("mainnet", 2, 0),
+        &PeerConfig::new("mainnet", 3, 8447),
+    )
+    .await
+    .unwrap();
+    let shutdown = CancellationToken::new();
+    let served = tokio::spawn(serve_farmer(
+        Arc::clone(&harvester),
+        harvester_side,
+        shutdown.clone(),
+    ));
+
+    let master = master_sk_from_seed(&(0u8..32).collect::<Vec<_>>()).unwrap();
+    let farmer_key = farmer_sk(&master);
+    let solo = Plot::open(std::fs::read(&paths[0]).unwrap()).unwrap();
+    let handshake = HarvesterHandshake {
+        farmer_public_keys: vec![farmer_key.public_key()],
+        pool_public_keys: vec![*solo.memo().pool_public_key().unwrap()],
+    };
+    farmer
+        .peer
+        .notify(id::<HarvesterHandshake>(), handshake.to_bytes())
+        .await
+        .unwrap();
+    for _ in 0..500 {
+        if harvester.plots.snapshot().plots.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(harvester.plots.snapshot().plots.len(), 2);
+
+    // A signage point with proofs in at least one plot.
+    let mut proofs = Vec::new();
+    let mut expected_total = 0;
+    for seed in 0..6u8 {
+        let sp = NewSignagePointHarvester2 {
+            challenge_hash: [seed; 32].into(),
+            difficulty: 1,
+            sub_slot_iters: 64 << 40,
+            signage_point_index: 1,
+            sp_hash: [seed + 50; 32].into(),
+            pool_difficulties: Vec::new(),
+            peak_height: 100,
+            last_tx_height: 99,
+            filter_challenge: None,
+        };
+        let mut expected = 0;
+        for path in &paths {
+            let plot = Plot::open(std::fs::File::open(path).unwrap()).unwrap();
+            let challenge = pos_challenge(plot.plot_id(), &[seed; 32], &[seed + 50; 32]);
+            expected += plot.qualities_for_challenge(&challenge).unwrap().len();
+        }
+        farmer
+            .peer
+            .notify(id::<NewSignagePointHarvester2>(), sp.to_bytes())
+            .await
+            .unwrap();
+        let mut got = 0;
+        loop {
+            let event = tokio::time::timeout(Duration::from_secs(20), farmer.events.recv())
+                .await
+                .unwrap()
+                .unwrap();
+            let PeerEvent::Message(message) = event else {
+                panic!("{event:?}");
+            };
+            if message.msg_type == id::<FarmingInfo>() {
+                let info = FarmingInfo::from_bytes(&message.data).unwrap();
+                assert_eq!((info.passed, info.total_plots), (2, 2));
+                assert_eq!(info.proofs as usize, expected);
+                break;
+            }
+            assert_eq!(message.msg_type, id::<NewProofOfSpace>());
+            assert_eq!(message.id, None);
+            let proof = NewProofOfSpace::from_bytes(&message.data).unwrap();
+            assert_eq!(proof.sp_hash, sp.sp_hash);
+            proofs.push(proof);
+            got += 1;
+        }
+        assert_eq!(got, expected, "seed {seed}");
+        expected_total += expected;
+    }
+    assert!(expected_total > 0);
+
+    // Sign the SP hashes of every proof found; the full signature verifies.
+    for proof in &proofs {
+        let request = RequestSignatures {
+            plot_identifier: proof.plot_identifier.clone(),
+            challenge_hash: proof.challenge_hash,
+            sp_hash: proof.sp_hash,
+            messages: vec![proof.sp_hash, [9; 32].into()],
+            message_data: None,
+            rc_block_unfinished: None,
+        };
+        let reply = farmer
+            .peer
+            .request(id::<RequestSignatures>(), request.to_bytes())
+            .await
+            .unwrap();
+        assert_eq!(reply.msg_type, id::<RespondSignatures>());
+        let response = RespondSignatures::from_bytes(&reply.data).unwrap();
+        assert_eq!(response.plot_identifier, proof.plot_identifier);
+        assert_eq!(response.farmer_pk, farmer_key.public_key());
+        let plot_pk = proof.proof.plot_public_key;
+        let path = std::path::Path::new(&proof.plot_identifier[64..]);
+        let memo = harvester.plots.snapshot().plots[path].plot.memo().clone();
+        for (message, share) in &response.message_signatures {
+            let message: [u8; 32] = (*message).into();
+            let mut full = share.clone() + &sign_with_plot_key(&farmer_key, &message, &plot_pk);
+            if let Some(taproot) = memo.taproot_sk() {
+                full += &sign_with_plot_key(&taproot, &message, &plot_pk);
+            }
+            assert!(chia_bls::verify(&full, &plot_pk, message));
+        }
+    }
+
+    shutdown.cancel();
+    tokio::time::timeout(Duration::from_secs(10), served)
+        .await
+        .unwrap()
+        .unwrap();
+}
