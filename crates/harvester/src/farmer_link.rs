@@ -1,6 +1,6 @@
 //! One farmer connection, harvester side (chia/harvester/harvester_api.py): the handshake's keys
 //! start plot loading, signage points are answered with proofs and `farming_info`, signature
-//! requests are signed. Plot sync over the link is not wired in yet (see [`crate::plot_sync`]).
+//! requests are signed, `request_plots` is answered in the farmer's format. Plot sync over the link is not wired in yet (see [`crate::plot_sync`]).
 //!
 //! Each signage point runs in its own task so signage points overlap as in chia; shutdown
 //! stops reading and waits for those tasks to finish sending.
@@ -12,6 +12,7 @@ use sickle_peer::{Connection, Peer, PeerEvent};
 use sickle_pos::ConsensusConstants;
 use sickle_protocol::{
     ChiaProtocolMessage, FarmingInfo, HarvesterMessage, NewProofOfSpace, RespondSignatures, decode,
+    supports_new_plot_serialization,
 };
 use sickle_streamable::Streamable;
 use tokio::sync::mpsc;
@@ -19,6 +20,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::plot_manager::{FarmerKeys, PlotManager, SharedPlots};
+use crate::plot_sync::SyncState;
 use crate::signage::{LookupLimits, answer_signage_point};
 use crate::signing::sign_messages;
 use crate::wire;
@@ -169,6 +171,28 @@ pub async fn serve_farmer(
                     }
                     Err(error) => tracing::warn!(%error, "request_signatures not answered"),
                 }
+            }
+            HarvesterMessage::RequestPlots(_) => {
+                let new_serialization = match &version {
+                    Ok(version) => supports_new_plot_serialization(version),
+                    Err(_) => true,
+                };
+                let manager = Arc::clone(&harvester.manager);
+                let peer = peer.clone();
+                tasks.spawn(async move {
+                    let state = tokio::task::spawn_blocking(move || {
+                        manager.lock().ok().map(|manager| SyncState::of(&manager))
+                    })
+                    .await;
+                    let Ok(Some(state)) = state else {
+                        tracing::warn!("plot manager unavailable; request_plots not answered");
+                        return;
+                    };
+                    let (msg_type, bytes) = wire::respond_plots(&state, new_serialization);
+                    if let Err(error) = peer.respond(&message, msg_type, bytes).await {
+                        tracing::warn!(%error, "cannot send respond_plots");
+                    }
+                });
             }
             other => tracing::debug!(?other, "message not handled by the harvester"),
         }

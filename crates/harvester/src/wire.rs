@@ -4,13 +4,13 @@
 use sickle_protocol::{
     FarmingInfo, NewProofOfSpace, NewSignagePointHarvester2, Plot, Plot2, PlotSyncDone,
     PlotSyncIdentifier, PlotSyncPathList, PlotSyncPlotList, PlotSyncPlotList2, PlotSyncResponse,
-    PlotSyncStart, ProofOfSpace, RequestSignatures, RespondSignatures,
+    PlotSyncStart, ProofOfSpace, RequestSignatures, RespondPlots, RespondPlots2, RespondSignatures,
 };
 use sickle_streamable::Streamable;
 
 use crate::plot_sync::{
     SyncIdentifier, SyncMessage, SyncMessageType, SyncPayload, SyncResponse, SyncResponseError,
-    SyncedPlot,
+    SyncState, SyncedPlot,
 };
 use crate::signage::{FoundProof, LookupSummary, PoolDifficulty, SignagePoint};
 use crate::signing::SignedMessages;
@@ -186,5 +186,35 @@ pub fn sync_response(response: &PlotSyncResponse) -> SyncResponse {
             message: error.message.clone(),
             expected_identifier: error.expected_identifier.as_ref().map(back),
         }),
+    }
+}
+
+/// The reply to `request_plots`: `respond_plots2` (type 103) for farmers that take the new plot
+/// serialization, else `respond_plots` (68); type id and payload bytes.
+pub fn respond_plots(state: &SyncState, new_serialization: bool) -> (u8, Vec<u8>) {
+    let paths = |list: &[std::path::PathBuf]| -> Vec<String> {
+        list.iter().map(|path| path.display().to_string()).collect()
+    };
+    let plots = state.loaded.iter().cloned().map(plot);
+    if new_serialization {
+        let reply = RespondPlots2 {
+            plots: plots.map(Plot2::from).collect(),
+            failed_to_open_filenames: paths(&state.invalid),
+            no_key_filenames: paths(&state.keys_missing),
+        };
+        (
+            sickle_protocol::ProtocolMessageTypes::RespondPlots2 as u8,
+            reply.to_bytes(),
+        )
+    } else {
+        let reply = RespondPlots {
+            plots: plots.collect(),
+            failed_to_open_filenames: paths(&state.invalid),
+            no_key_filenames: paths(&state.keys_missing),
+        };
+        (
+            sickle_protocol::ProtocolMessageTypes::RespondPlots as u8,
+            reply.to_bytes(),
+        )
     }
 }

@@ -17,7 +17,7 @@ use sickle_pos::keys::{farmer_sk, master_sk_from_seed, sign_with_plot_key};
 use sickle_pos::{ConsensusConstants, Plot};
 use sickle_protocol::{
     ChiaProtocolMessage, FarmingInfo, HarvesterHandshake, NewProofOfSpace,
-    NewSignagePointHarvester2, RequestSignatures, RespondSignatures,
+    NewSignagePointHarvester2, RequestPlots, RequestSignatures, RespondPlots2, RespondSignatures,
 };
 use sickle_streamable::Streamable;
 use tokio::sync::Semaphore;
@@ -175,6 +175,28 @@ async fn handshake_signage_point_and_signatures() {
             assert!(chia_bls::verify(&full, &plot_pk, message));
         }
     }
+
+    // request_plots lists both plots (respond_plots2 for a current farmer), with the request id.
+    let reply = farmer
+        .peer
+        .request(id::<RequestPlots>(), RequestPlots.to_bytes())
+        .await
+        .unwrap();
+    assert_eq!(reply.msg_type, id::<RespondPlots2>());
+    let listed = RespondPlots2::from_bytes(&reply.data).unwrap();
+    let mut names: Vec<_> = listed
+        .plots
+        .iter()
+        .map(|plot| plot.filename.clone())
+        .collect();
+    names.sort();
+    let mut want: Vec<_> = paths
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
+    want.sort();
+    assert_eq!(names, want);
+    assert!(listed.failed_to_open_filenames.is_empty() && listed.no_key_filenames.is_empty());
 
     shutdown.cancel();
     tokio::time::timeout(Duration::from_secs(10), served)
