@@ -15,12 +15,12 @@ use sickle_protocol::{
     supports_new_plot_serialization,
 };
 use sickle_streamable::Streamable;
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::plot_manager::{FarmerKeys, PlotManager, SharedPlots};
-use crate::plot_sync::SyncState;
+use crate::plot_sync::{HARVESTING_MODE_CPU, PlotSyncSender, RefreshSync, SyncState};
 use crate::signage::{LookupLimits, answer_signage_point};
 use crate::signing::sign_messages;
 use crate::wire;
@@ -37,6 +37,10 @@ pub struct Harvester {
     pub limits: LookupLimits,
     /// Keys of the last `harvester_handshake`.
     pub keys: Mutex<Option<FarmerKeys>>,
+    /// The plot sync sender (follows the connection that sent the last handshake).
+    pub sync: Mutex<PlotSyncSender>,
+    /// Wakes the sync driver when there is something to send or a response arrived.
+    sync_wake: Notify,
 }
 
 impl std::fmt::Debug for Harvester {
@@ -51,6 +55,7 @@ impl Harvester {
         constants: ConsensusConstants,
         manager: PlotManager,
         limits: LookupLimits,
+        sync_batch_size: usize,
     ) -> Arc<Self> {
         let plots = manager.shared();
         Arc::new(Self {
@@ -59,6 +64,8 @@ impl Harvester {
             plots,
             limits,
             keys: Mutex::new(None),
+            sync: Mutex::new(PlotSyncSender::new(sync_batch_size, HARVESTING_MODE_CPU)),
+            sync_wake: Notify::new(),
         })
     }
 
@@ -88,6 +95,16 @@ pub async fn serve_farmer(
     let peer = connection.peer.clone();
     let tasks = TaskTracker::new();
     let version = peer.protocol_version().to_string().parse();
+    let new_serialization = match &version {
+        Ok(version) => supports_new_plot_serialization(version),
+        Err(_) => true,
+    };
+    let driver_stop = CancellationToken::new();
+    tasks.spawn(drive_plot_sync(
+        Arc::clone(&harvester),
+        peer.clone(),
+        driver_stop.clone(),
+    ));
     loop {
         let event = tokio::select! {
             () = shutdown.cancelled() => break,
@@ -130,13 +147,26 @@ pub async fn serve_farmer(
                 if let Ok(mut slot) = harvester.keys.lock() {
                     *slot = Some(keys.clone());
                 }
-                let manager = Arc::clone(&harvester.manager);
+                if let Ok(mut sync) = harvester.sync.lock() {
+                    sync.connect(SystemTime::now(), new_serialization);
+                }
+                harvester.sync_wake.notify_one();
+                let refresh_harvester = Arc::clone(&harvester);
                 tasks.spawn_blocking(move || {
-                    let Ok(mut manager) = manager.lock() else {
+                    let harvester = refresh_harvester;
+                    let Ok(mut manager) = harvester.manager.lock() else {
                         return;
                     };
                     manager.set_keys(keys);
                     let result = manager.refresh(SystemTime::now());
+                    let sync = RefreshSync::of(&result, &manager);
+                    drop(manager);
+                    if let Ok(mut sender) = harvester.sync.lock()
+                        && let Err(busy) = sender.queue_refresh(SystemTime::now(), sync)
+                    {
+                        tracing::warn!(%busy, "refresh not synced");
+                    }
+                    harvester.sync_wake.notify_one();
                     tracing::info!(
                         loaded = result.loaded().count(),
                         removed = result.removed.len(),
@@ -172,11 +202,14 @@ pub async fn serve_farmer(
                     Err(error) => tracing::warn!(%error, "request_signatures not answered"),
                 }
             }
+            HarvesterMessage::PlotSyncResponse(response) => {
+                let response = wire::sync_response(&response);
+                if let Ok(mut sync) = harvester.sync.lock() {
+                    sync.handle_response(SystemTime::now(), &response);
+                }
+                harvester.sync_wake.notify_one();
+            }
             HarvesterMessage::RequestPlots(_) => {
-                let new_serialization = match &version {
-                    Ok(version) => supports_new_plot_serialization(version),
-                    Err(_) => true,
-                };
                 let manager = Arc::clone(&harvester.manager);
                 let peer = peer.clone();
                 tasks.spawn(async move {
@@ -197,8 +230,42 @@ pub async fn serve_farmer(
             other => tracing::debug!(?other, "message not handled by the harvester"),
         }
     }
+    driver_stop.cancel();
+    if let Ok(mut sync) = harvester.sync.lock() {
+        sync.disconnect();
+    }
     tasks.close();
     tasks.wait().await;
+}
+
+/// Sends plot sync messages as the sender releases them, and runs its timers.
+async fn drive_plot_sync(harvester: Arc<Harvester>, peer: Peer, stop: CancellationToken) {
+    loop {
+        let (next, deadline) = match harvester.sync.lock() {
+            Ok(mut sync) => {
+                let now = SystemTime::now();
+                sync.handle_timeout(now);
+                (sync.poll_transmit(now), sync.poll_timeout())
+            }
+            Err(_) => return,
+        };
+        if let Some(message) = next {
+            let (msg_type, bytes) = wire::sync_message_bytes(message);
+            if let Err(error) = peer.notify(msg_type, bytes).await {
+                tracing::warn!(%error, "cannot send plot sync message");
+            }
+            continue;
+        }
+        // A deadline already passed is handled at the top of the loop.
+        let sleep = deadline.map_or(std::time::Duration::from_secs(3600), |at| {
+            at.duration_since(SystemTime::now()).unwrap_or_default()
+        });
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = harvester.sync_wake.notified() => {}
+            () = tokio::time::sleep(sleep) => {}
+        }
+    }
 }
 
 async fn answer(harvester: Arc<Harvester>, peer: Peer, sp: crate::signage::SignagePoint) {

@@ -397,6 +397,9 @@ impl PlotSyncSender {
 
     /// When [`handle_timeout`](Self::handle_timeout) should next be called.
     pub fn poll_timeout(&self) -> Option<SystemTime> {
+        if self.connection.is_none() || !self.is_active() {
+            return None;
+        }
         match self.wait {
             Wait::Response { deadline, .. } => Some(UNIX_EPOCH + deadline),
             Wait::Pause { until } => Some(UNIX_EPOCH + until),

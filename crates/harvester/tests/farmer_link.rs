@@ -11,13 +11,14 @@ use sickle_harvester::farmer_link::{Harvester, serve_farmer};
 use sickle_harvester::plot_manager::{PlotManager, open_file};
 use sickle_harvester::scan::ScanSettings;
 use sickle_harvester::signage::LookupLimits;
-use sickle_peer::{PeerConfig, PeerEvent, pair};
+use sickle_peer::{Connection, Message, PeerConfig, PeerEvent, pair};
 use sickle_pos::consensus::{OverrideValue, pos_challenge};
 use sickle_pos::keys::{farmer_sk, master_sk_from_seed, sign_with_plot_key};
 use sickle_pos::{ConsensusConstants, Plot};
 use sickle_protocol::{
     ChiaProtocolMessage, FarmingInfo, HarvesterHandshake, NewProofOfSpace,
-    NewSignagePointHarvester2, RequestPlots, RequestSignatures, RespondPlots2, RespondSignatures,
+    NewSignagePointHarvester2, PlotSyncIdentifier, PlotSyncPlotList2, PlotSyncResponse,
+    RequestPlots, RequestSignatures, RespondPlots2, RespondSignatures,
 };
 use sickle_streamable::Streamable;
 use tokio::sync::Semaphore;
@@ -25,6 +26,53 @@ use tokio_util::sync::CancellationToken;
 
 fn id<T: ChiaProtocolMessage>() -> u8 {
     T::MSG_TYPE as u8
+}
+
+/// The next message that is not plot sync; plot sync messages are acknowledged and their type
+/// ids recorded in `synced`.
+async fn next_message(farmer: &mut Connection, synced: &mut Vec<u8>) -> Message {
+    next_or_done(farmer, synced, false).await.unwrap()
+}
+
+/// As [`next_message`]; with `until_done`, returns `None` once a `plot_sync_done` was answered.
+async fn next_or_done(
+    farmer: &mut Connection,
+    synced: &mut Vec<u8>,
+    until_done: bool,
+) -> Option<Message> {
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(20), farmer.events.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        let PeerEvent::Message(message) = event else {
+            panic!("{event:?}");
+        };
+        if !matches!(message.msg_type, 78..=84 | 112) {
+            return Some(message);
+        }
+        // Every plot sync payload starts with its identifier.
+        let identifier = PlotSyncIdentifier::from_bytes(&message.data[..24]).unwrap();
+        synced.push(message.msg_type);
+        if message.msg_type == 112 {
+            let list = PlotSyncPlotList2::from_bytes(&message.data).unwrap();
+            assert_eq!(list.data.len(), 2);
+            assert!(list.r#final);
+        }
+        let response = PlotSyncResponse {
+            identifier,
+            message_type: i16::from(message.msg_type),
+            error: None,
+        };
+        farmer
+            .peer
+            .notify(id::<PlotSyncResponse>(), response.to_bytes())
+            .await
+            .unwrap();
+        if until_done && message.msg_type == 84 {
+            return None;
+        }
+    }
 }
 
 fn constants() -> ConsensusConstants {
@@ -56,7 +104,7 @@ async fn handshake_signage_point_and_signatures() {
         concurrency: Arc::new(Semaphore::new(4)),
         deadline: Duration::from_secs(30),
     };
-    let harvester = Harvester::new(constants(), manager, limits);
+    let harvester = Harvester::new(constants(), manager, limits, 300);
 
     let (harvester_side, mut farmer) = pair(
         &PeerConfig::new("mainnet", 2, 0),
@@ -90,6 +138,7 @@ async fn handshake_signage_point_and_signatures() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert_eq!(harvester.plots.snapshot().plots.len(), 2);
+    let mut synced = Vec::new();
 
     // A signage point with proofs in at least one plot.
     let mut proofs = Vec::new();
@@ -119,13 +168,7 @@ async fn handshake_signage_point_and_signatures() {
             .unwrap();
         let mut got = 0;
         loop {
-            let event = tokio::time::timeout(Duration::from_secs(20), farmer.events.recv())
-                .await
-                .unwrap()
-                .unwrap();
-            let PeerEvent::Message(message) = event else {
-                panic!("{event:?}");
-            };
+            let message = next_message(&mut farmer, &mut synced).await;
             if message.msg_type == id::<FarmingInfo>() {
                 let info = FarmingInfo::from_bytes(&message.data).unwrap();
                 assert_eq!((info.passed, info.total_plots), (2, 2));
@@ -175,6 +218,14 @@ async fn handshake_signage_point_and_signatures() {
             assert!(chia_bls::verify(&full, &plot_pk, message));
         }
     }
+
+    // The refresh after the handshake was synced exactly as chia's sender does it.
+    if synced.last() != Some(&84) {
+        let unexpected = next_or_done(&mut farmer, &mut synced, true).await;
+        assert!(unexpected.is_none(), "{unexpected:?}");
+    }
+    assert_eq!(synced, vec![78, 112, 80, 81, 82, 83, 84]);
+    assert!(!harvester.sync.lock().unwrap().is_active());
 
     // request_plots lists both plots (respond_plots2 for a current farmer), with the request id.
     let reply = farmer
