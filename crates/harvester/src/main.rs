@@ -1,20 +1,30 @@
 //! `sickle-harvester`: the Sickle harvester binary.
 //!
-//! `sickle-harvester --root DIR --check` reads the root's configuration, scans the plot
-//! directories and opens every plot header, printing one line per file, and exits 1 if any
-//! file fails to open. Dialling the farmer is not wired up yet: it needs `sickle-protocol`'s
-//! message types, which have not landed; without `--check` the binary says so and exits 2.
+//! `sickle-harvester --root DIR` farms for the farmer(s) the root's config names: it dials them
+//! over mutual TLS with the root's private CA and harvester certificate, redials forever, and
+//! stops on SIGINT/SIGTERM after in-flight signage points are answered.
+//!
+//! `--check` instead scans the plot directories and opens every plot header, printing one line
+//! per file, and exits 1 if any file fails to open.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Parser;
 use sickle_harvester::config::{
     ConfigOverrides, FarmerPeer, HarvesterConfig, parse_farmer_peer, resolve_root,
 };
-use sickle_harvester::plot_manager::open_file;
+use sickle_harvester::farmer_link::Harvester;
+use sickle_harvester::plot_manager::{PlotManager, open_file};
 use sickle_harvester::scan::{ScanSettings, find_plot_files};
+use sickle_harvester::service::run;
+use sickle_harvester::signage::LookupLimits;
+use sickle_peer::{PeerConfig, TlsSetup};
 use sickle_pos::{Plot, PoolTarget};
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
 
 /// Command-line flags; they override the root's `config.yaml`.
 #[derive(Debug, Parser)]
@@ -38,6 +48,9 @@ struct Args {
     /// Open every plot header, print one line per file, and exit.
     #[arg(long)]
     check: bool,
+    /// Per-plot lookup deadline in milliseconds; a slower plot is skipped for that signage point.
+    #[arg(long, default_value_t = 8000)]
+    lookup_deadline_ms: u64,
 }
 
 fn parse_peer(text: &str) -> Result<FarmerPeer, String> {
@@ -72,12 +85,100 @@ fn main() -> ExitCode {
     if args.check {
         return check(&config);
     }
-    eprintln!(
-        "error: farming is not available in this build yet (the farmer link waits for \
-         sickle-protocol); use --check to scan and open the plots of {}",
-        root.display()
+    let tls = match TlsSetup::from_files(
+        &config.certs.private_ca_crt,
+        &config.certs.private_crt,
+        &config.certs.private_key,
+    ) {
+        Ok(tls) => tls,
+        Err(error) => {
+            eprintln!("error: harvester certificates: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the runtime: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(farm(
+        config,
+        tls,
+        Duration::from_millis(args.lookup_deadline_ms),
+    ));
+    ExitCode::SUCCESS
+}
+
+async fn farm(config: HarvesterConfig, tls: TlsSetup, deadline: Duration) {
+    let scan = ScanSettings {
+        directories: config.plot_directories.clone(),
+        recursive: config.recursive_plot_scan,
+        follow_links: config.recursive_follow_links,
+    };
+    let manager = PlotManager::new(
+        scan,
+        config.refresh.batch_size,
+        Duration::from_secs(config.refresh.retry_invalid_seconds),
+        config.num_threads,
+        Arc::new(open_file),
     );
-    ExitCode::from(2)
+    let limits = LookupLimits {
+        concurrency: Arc::new(Semaphore::new(config.num_threads)),
+        deadline,
+    };
+    let harvester = Harvester::new(
+        config.constants.clone(),
+        manager,
+        limits,
+        config.refresh.batch_size,
+    );
+    let shutdown = CancellationToken::new();
+    let signals = shutdown.clone();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down");
+        signals.cancel();
+    });
+    tracing::info!(farmers = ?config.farmer_peers, network = %config.network, "harvester starting");
+    run(
+        harvester,
+        config.farmer_peers.clone(),
+        tls,
+        PeerConfig::new(config.network.clone(), HARVESTER_NODE_TYPE, 0),
+        shutdown,
+    )
+    .await;
+}
+
+/// chia's `NodeType.HARVESTER`.
+const HARVESTER_NODE_TYPE: u8 = 2;
+
+async fn wait_for_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut stream) => {
+                stream.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        result = tokio::signal::ctrl_c() => {
+            if let Err(error) = result {
+                tracing::warn!(%error, "cannot listen for SIGINT");
+                std::future::pending::<()>().await;
+            }
+        }
+        () = terminate => {}
+    }
 }
 
 /// chia's level names mapped onto tracing's.
