@@ -75,6 +75,57 @@ impl Harvester {
     }
 }
 
+/// Runs one plot refresh and queues its plot sync (blocking: call off the runtime).
+///
+/// Skipped while the previous sync is still running, as chia's refresh waits for it.
+pub fn refresh_and_sync(harvester: &Harvester) {
+    if harvester.sync.lock().is_ok_and(|sync| sync.is_active()) {
+        tracing::debug!("previous plot sync still running; refresh postponed");
+        return;
+    }
+    let Ok(mut manager) = harvester.manager.lock() else {
+        return;
+    };
+    let result = manager.refresh(SystemTime::now());
+    tracing::info!(
+        loaded = result.loaded().count(),
+        removed = result.removed.len(),
+        changed = result.changed.len(),
+        files = result.plot_file_count,
+        ms = result.duration.as_millis(),
+        "plot refresh done"
+    );
+    let sync = RefreshSync::of(&result, &manager);
+    drop(manager);
+    if let Ok(mut sender) = harvester.sync.lock()
+        && let Err(busy) = sender.queue_refresh(SystemTime::now(), sync)
+    {
+        tracing::warn!(%busy, "refresh not synced");
+    }
+    harvester.sync_wake.notify_one();
+}
+
+/// Refreshes every `interval` once a handshake delivered keys, until `shutdown`.
+pub async fn refresh_loop(
+    harvester: Arc<Harvester>,
+    interval: std::time::Duration,
+    shutdown: CancellationToken,
+) {
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = tokio::time::sleep(interval) => {}
+        }
+        if harvester.farming_keys().is_none() {
+            continue;
+        }
+        let worker = Arc::clone(&harvester);
+        if let Err(error) = tokio::task::spawn_blocking(move || refresh_and_sync(&worker)).await {
+            tracing::warn!(%error, "plot refresh task failed");
+        }
+    }
+}
+
 fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -153,26 +204,10 @@ pub async fn serve_farmer(
                 harvester.sync_wake.notify_one();
                 let refresh_harvester = Arc::clone(&harvester);
                 tasks.spawn_blocking(move || {
-                    let harvester = refresh_harvester;
-                    let Ok(mut manager) = harvester.manager.lock() else {
-                        return;
-                    };
-                    manager.set_keys(keys);
-                    let result = manager.refresh(SystemTime::now());
-                    let sync = RefreshSync::of(&result, &manager);
-                    drop(manager);
-                    if let Ok(mut sender) = harvester.sync.lock()
-                        && let Err(busy) = sender.queue_refresh(SystemTime::now(), sync)
-                    {
-                        tracing::warn!(%busy, "refresh not synced");
+                    if let Ok(mut manager) = refresh_harvester.manager.lock() {
+                        manager.set_keys(keys);
                     }
-                    harvester.sync_wake.notify_one();
-                    tracing::info!(
-                        loaded = result.loaded().count(),
-                        removed = result.removed.len(),
-                        files = result.plot_file_count,
-                        "plot refresh done"
-                    );
+                    refresh_and_sync(&refresh_harvester);
                 });
             }
             HarvesterMessage::NewSignagePointHarvester2(message) => {

@@ -150,6 +150,7 @@ async fn farm(config: HarvesterConfig, tls: TlsSetup, deadline: Duration) {
         config.farmer_peers.clone(),
         tls,
         PeerConfig::new(config.network.clone(), HARVESTER_NODE_TYPE, 0),
+        Duration::from_secs(config.refresh.interval_seconds.max(1)),
         shutdown,
     )
     .await;

@@ -1,5 +1,6 @@
 //! The harvester service: one dial loop per configured farmer, reconnecting with backoff forever,
-//! each connection served by [`crate::farmer_link::serve_farmer`], until shutdown.
+//! each connection served by [`crate::farmer_link::serve_farmer`], and a plot refresh every
+//! `interval_seconds` once a farmer sent its keys, until shutdown.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::config::FarmerPeer;
-use crate::farmer_link::{Harvester, serve_farmer};
+use crate::farmer_link::{Harvester, refresh_loop, serve_farmer};
 
 /// First pause after a failed dial or a closed connection.
 pub const MIN_BACKOFF: Duration = Duration::from_secs(1);
@@ -23,9 +24,15 @@ pub async fn run(
     farmers: Vec<FarmerPeer>,
     tls: TlsSetup,
     peer_config: PeerConfig,
+    refresh_interval: Duration,
     shutdown: CancellationToken,
 ) {
     let tasks = TaskTracker::new();
+    tasks.spawn(refresh_loop(
+        Arc::clone(&harvester),
+        refresh_interval,
+        shutdown.clone(),
+    ));
     for farmer in farmers {
         tasks.spawn(dial_loop(
             Arc::clone(&harvester),

@@ -15,8 +15,8 @@ use sickle_harvester::signage::LookupLimits;
 use sickle_peer::{Connection, PeerConfig, PeerEvent, ServerConfig, TlsSetup, serve};
 use sickle_pos::{ConsensusConstants, Plot};
 use sickle_protocol::{
-    ChiaProtocolMessage, HarvesterHandshake, PlotSyncIdentifier, PlotSyncPlotList2,
-    PlotSyncResponse,
+    ChiaProtocolMessage, HarvesterHandshake, PlotSyncIdentifier, PlotSyncPathList,
+    PlotSyncPlotList2, PlotSyncResponse,
 };
 use sickle_streamable::Streamable;
 use tokio::sync::{Semaphore, mpsc};
@@ -32,14 +32,22 @@ fn tls(node: &str) -> TlsSetup {
     .unwrap()
 }
 
-/// Sends the handshake and acknowledges one plot sync; returns the loaded plot file names.
-async fn farm(connection: &mut Connection, handshake: &HarvesterHandshake) -> Vec<String> {
-    connection
-        .peer
-        .notify(HarvesterHandshake::MSG_TYPE as u8, handshake.to_bytes())
-        .await
-        .unwrap();
+/// Sends the handshake (if `greet`) and acknowledges one plot sync; returns the loaded and the
+/// removed paths it listed.
+async fn farm(
+    connection: &mut Connection,
+    handshake: &HarvesterHandshake,
+    greet: bool,
+) -> (Vec<String>, Vec<String>) {
+    if greet {
+        connection
+            .peer
+            .notify(HarvesterHandshake::MSG_TYPE as u8, handshake.to_bytes())
+            .await
+            .unwrap();
+    }
     let mut loaded = Vec::new();
+    let mut removed = Vec::new();
     loop {
         let event = tokio::time::timeout(Duration::from_secs(30), connection.events.recv())
             .await
@@ -53,6 +61,9 @@ async fn farm(connection: &mut Connection, handshake: &HarvesterHandshake) -> Ve
             let list = PlotSyncPlotList2::from_bytes(&message.data).unwrap();
             loaded.extend(list.data.into_iter().map(|plot| plot.filename));
         }
+        if message.msg_type == 80 {
+            removed.extend(PlotSyncPathList::from_bytes(&message.data).unwrap().data);
+        }
         let response = PlotSyncResponse {
             identifier: PlotSyncIdentifier::from_bytes(&message.data[..24]).unwrap(),
             message_type: i16::from(message.msg_type),
@@ -64,7 +75,7 @@ async fn farm(connection: &mut Connection, handshake: &HarvesterHandshake) -> Ve
             .await
             .unwrap();
         if message.msg_type == 84 {
-            return loaded;
+            return (loaded, removed);
         }
     }
 }
@@ -120,6 +131,7 @@ async fn dials_syncs_and_redials_over_tls() {
         }],
         tls("a2"),
         PeerConfig::new("mainnet", 2, 0),
+        Duration::from_millis(300),
         shutdown.clone(),
     ));
 
@@ -128,8 +140,37 @@ async fn dials_syncs_and_redials_over_tls() {
         .unwrap()
         .unwrap();
     assert_eq!(first.peer.info().node_type(), 2);
-    let loaded = farm(&mut first, &handshake).await;
+    let (loaded, _) = farm(&mut first, &handshake, true).await;
     assert_eq!(loaded, vec![plot_path.display().to_string()]);
+
+    // Periodic refreshes sync added and removed files incrementally.
+    let added = root.join("contract.plot");
+    std::fs::copy(
+        sickle_vectors::data_dir().join("plots/k18-contract.plot"),
+        &added,
+    )
+    .unwrap();
+    let mut seen_added = false;
+    for _ in 0..20 {
+        let (loaded, _) = farm(&mut first, &handshake, false).await;
+        if !loaded.is_empty() {
+            assert_eq!(loaded, vec![added.display().to_string()]);
+            seen_added = true;
+            break;
+        }
+    }
+    assert!(seen_added);
+    std::fs::remove_file(&added).unwrap();
+    let mut seen_removed = false;
+    for _ in 0..20 {
+        let (_, removed) = farm(&mut first, &handshake, false).await;
+        if !removed.is_empty() {
+            assert_eq!(removed, vec![added.display().to_string()]);
+            seen_removed = true;
+            break;
+        }
+    }
+    assert!(seen_removed);
 
     // The farmer drops the link; the harvester dials again and resyncs everything.
     first.peer.close();
@@ -138,7 +179,7 @@ async fn dials_syncs_and_redials_over_tls() {
         .await
         .unwrap()
         .unwrap();
-    let loaded = farm(&mut second, &handshake).await;
+    let (loaded, _) = farm(&mut second, &handshake, true).await;
     assert_eq!(loaded, vec![plot_path.display().to_string()]);
 
     shutdown.cancel();
