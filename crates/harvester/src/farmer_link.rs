@@ -19,6 +19,7 @@ use tokio::sync::{Notify, mpsc};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::metrics::Metrics;
 use crate::plot_manager::{FarmerKeys, PlotManager, SharedPlots};
 use crate::plot_sync::{HARVESTING_MODE_CPU, PlotSyncSender, RefreshSync, SyncState};
 use crate::signage::{LookupLimits, answer_signage_point};
@@ -39,6 +40,8 @@ pub struct Harvester {
     pub keys: Mutex<Option<FarmerKeys>>,
     /// The plot sync sender (follows the connection that sent the last handshake).
     pub sync: Mutex<PlotSyncSender>,
+    /// Prometheus counters.
+    pub metrics: Metrics,
     /// Wakes the sync driver when there is something to send or a response arrived.
     sync_wake: Notify,
 }
@@ -66,6 +69,7 @@ impl Harvester {
             keys: Mutex::new(None),
             sync: Mutex::new(PlotSyncSender::new(sync_batch_size, HARVESTING_MODE_CPU)),
             sync_wake: Notify::new(),
+            metrics: Metrics::default(),
         })
     }
 
@@ -97,6 +101,11 @@ pub fn refresh_and_sync(harvester: &Harvester) {
     );
     let sync = RefreshSync::of(&result, &manager);
     drop(manager);
+    harvester.metrics.record_lists(
+        sync.state.invalid.len(),
+        sync.state.keys_missing.len(),
+        sync.state.duplicates.len(),
+    );
     if let Ok(mut sender) = harvester.sync.lock()
         && let Err(busy) = sender.queue_refresh(SystemTime::now(), sync)
     {
@@ -340,6 +349,7 @@ async fn answer(harvester: Arc<Harvester>, peer: Peer, sp: crate::signage::Signa
         sp = %hex::encode(sp.sp_hash),
         "signage point answered"
     );
+    harvester.metrics.record_signage_point(&summary);
     let info: FarmingInfo = wire::farming_info(&sp, &summary, unix_now());
     if let Err(error) = peer.notify(id_of::<FarmingInfo>(), info.to_bytes()).await {
         tracing::warn!(%error, "cannot send farming_info");

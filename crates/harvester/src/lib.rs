@@ -11,6 +11,7 @@
 //! | [`plot_sync`] | the plot sync sender: sans-IO stop-and-wait state machine with resends and resync |
 //! | [`signing`] | answering `RequestSignatures` with the plot's local key |
 //! | [`farmer_link`] | one farmer connection: handshake, signage points, signature requests |
+//! | [`metrics`] | Prometheus counters and the tiny HTTP responder behind `--metrics` |
 //! | [`service`] | dialling every farmer with backoff, forever, until shutdown |
 //! | [`wire`] | conversions to and from `sickle-protocol`'s message types |
 //! | [`signage`] | answering a signage point: filter, bounded parallel lookups with a per-plot deadline, proofs |
@@ -21,6 +22,7 @@
 
 pub mod config;
 pub mod farmer_link;
+pub mod metrics;
 pub mod plot_manager;
 pub mod plot_sync;
 pub mod scan;

@@ -17,6 +17,7 @@ use sickle_harvester::config::{
     ConfigOverrides, FarmerPeer, HarvesterConfig, parse_farmer_peer, resolve_root,
 };
 use sickle_harvester::farmer_link::Harvester;
+use sickle_harvester::metrics::serve_metrics;
 use sickle_harvester::plot_manager::{PlotManager, open_file};
 use sickle_harvester::scan::{ScanSettings, find_plot_files};
 use sickle_harvester::service::run;
@@ -48,6 +49,9 @@ struct Args {
     /// Open every plot header, print one line per file, and exit.
     #[arg(long)]
     check: bool,
+    /// Serve Prometheus metrics on this address (e.g. 127.0.0.1:9560); off by default.
+    #[arg(long)]
+    metrics: Option<std::net::SocketAddr>,
     /// Per-plot lookup deadline in milliseconds; a slower plot is skipped for that signage point.
     #[arg(long, default_value_t = 8000)]
     lookup_deadline_ms: u64,
@@ -106,15 +110,16 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(farm(
-        config,
-        tls,
-        Duration::from_millis(args.lookup_deadline_ms),
-    ));
-    ExitCode::SUCCESS
+    let deadline = Duration::from_millis(args.lookup_deadline_ms);
+    runtime.block_on(farm(config, tls, deadline, args.metrics))
 }
 
-async fn farm(config: HarvesterConfig, tls: TlsSetup, deadline: Duration) {
+async fn farm(
+    config: HarvesterConfig,
+    tls: TlsSetup,
+    deadline: Duration,
+    metrics: Option<std::net::SocketAddr>,
+) -> ExitCode {
     let scan = ScanSettings {
         directories: config.plot_directories.clone(),
         recursive: config.recursive_plot_scan,
@@ -144,6 +149,18 @@ async fn farm(config: HarvesterConfig, tls: TlsSetup, deadline: Duration) {
         tracing::info!("shutting down");
         signals.cancel();
     });
+    if let Some(address) = metrics {
+        let listener = match tokio::net::TcpListener::bind(address).await {
+            Ok(listener) => listener,
+            Err(error) => {
+                eprintln!("error: cannot listen for metrics on {address}: {error}");
+                return ExitCode::from(2);
+            }
+        };
+        let source = Arc::clone(&harvester);
+        let render = Arc::new(move || source.metrics.render(&source.plots.snapshot()));
+        tokio::spawn(serve_metrics(listener, render, shutdown.clone()));
+    }
     tracing::info!(farmers = ?config.farmer_peers, network = %config.network, "harvester starting");
     run(
         harvester,
@@ -154,6 +171,7 @@ async fn farm(config: HarvesterConfig, tls: TlsSetup, deadline: Duration) {
         shutdown,
     )
     .await;
+    ExitCode::SUCCESS
 }
 
 /// chia's `NodeType.HARVESTER`.

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sickle_harvester::farmer_link::{Harvester, serve_farmer};
+use sickle_harvester::metrics::serve_metrics;
 use sickle_harvester::plot_manager::{PlotManager, open_file};
 use sickle_harvester::scan::ScanSettings;
 use sickle_harvester::signage::LookupLimits;
@@ -73,6 +74,18 @@ async fn next_or_done(
             return None;
         }
     }
+}
+
+async fn http_get(address: std::net::SocketAddr, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut body = String::new();
+    stream.read_to_string(&mut body).await.unwrap();
+    body
 }
 
 fn constants() -> ConsensusConstants {
@@ -248,6 +261,43 @@ async fn handshake_signage_point_and_signatures() {
     want.sort();
     assert_eq!(names, want);
     assert!(listed.failed_to_open_filenames.is_empty() && listed.no_key_filenames.is_empty());
+
+    // The metrics reflect what was sent, over the HTTP responder on 127.0.0.1.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let source = Arc::clone(&harvester);
+    let render: Arc<dyn Fn() -> String + Send + Sync> =
+        Arc::new(move || source.metrics.render(&source.plots.snapshot()));
+    let metrics_stop = CancellationToken::new();
+    let metrics_server = tokio::spawn(serve_metrics(listener, render, metrics_stop.clone()));
+    let body = http_get(address, "/metrics").await;
+    assert!(body.starts_with("HTTP/1.1 200 OK\r\n"), "{body}");
+    assert!(
+        body.contains(&format!("sickle_harvester_proofs_total {}\n", proofs.len())),
+        "{body}"
+    );
+    assert!(
+        body.contains("sickle_harvester_plots{state=\"loaded\"} 2\n"),
+        "{body}"
+    );
+    assert!(
+        body.contains("sickle_harvester_lookup_seconds_count 6\n"),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!(
+            "sickle_harvester_lookup_timeouts_total{{directory=\"{}\"}} 0\n",
+            root.display()
+        )),
+        "{body}"
+    );
+    assert!(
+        http_get(address, "/other")
+            .await
+            .starts_with("HTTP/1.1 404")
+    );
+    metrics_stop.cancel();
+    metrics_server.await.unwrap();
 
     shutdown.cancel();
     tokio::time::timeout(Duration::from_secs(10), served)
