@@ -5,6 +5,7 @@
 //! Each signage point runs in its own task so signage points overlap as in chia; shutdown
 //! stops reading and waits for those tasks to finish sending.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -15,7 +16,7 @@ use sickle_protocol::{
     supports_new_plot_serialization,
 };
 use sickle_streamable::Streamable;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -43,7 +44,12 @@ pub struct Harvester {
     /// Prometheus counters.
     pub metrics: Metrics,
     /// Wakes the sync driver when there is something to send or a response arrived.
-    sync_wake: Notify,
+    sync_wake: watch::Sender<u64>,
+    /// The connection whose handshake came last: only it carries plot sync (chia's sender
+    /// follows the last `harvester_handshake`).
+    sync_owner: AtomicU64,
+    /// Source of connection numbers (0 = none).
+    connections: AtomicU64,
 }
 
 impl std::fmt::Debug for Harvester {
@@ -68,9 +74,17 @@ impl Harvester {
             limits,
             keys: Mutex::new(None),
             sync: Mutex::new(PlotSyncSender::new(sync_batch_size, HARVESTING_MODE_CPU)),
-            sync_wake: Notify::new(),
+            sync_wake: watch::Sender::new(0),
+            sync_owner: AtomicU64::new(0),
+            connections: AtomicU64::new(0),
             metrics: Metrics::default(),
         })
+    }
+
+    /// Wakes every sync driver (a watch, so a wake-up is never lost between two waits).
+    fn wake_sync(&self) {
+        self.sync_wake
+            .send_modify(|count| *count = count.wrapping_add(1));
     }
 
     fn farming_keys(&self) -> Option<FarmerKeys> {
@@ -111,7 +125,7 @@ pub fn refresh_and_sync(harvester: &Harvester) {
     {
         tracing::warn!(%busy, "refresh not synced");
     }
-    harvester.sync_wake.notify_one();
+    harvester.wake_sync();
 }
 
 /// Refreshes every `interval` once a handshake delivered keys, until `shutdown`.
@@ -159,10 +173,12 @@ pub async fn serve_farmer(
         Ok(version) => supports_new_plot_serialization(version),
         Err(_) => true,
     };
+    let connection_number = harvester.connections.fetch_add(1, Ordering::Relaxed) + 1;
     let driver_stop = CancellationToken::new();
     tasks.spawn(drive_plot_sync(
         Arc::clone(&harvester),
         peer.clone(),
+        connection_number,
         driver_stop.clone(),
     ));
     loop {
@@ -208,9 +224,12 @@ pub async fn serve_farmer(
                     *slot = Some(keys.clone());
                 }
                 if let Ok(mut sync) = harvester.sync.lock() {
+                    harvester
+                        .sync_owner
+                        .store(connection_number, Ordering::Release);
                     sync.connect(SystemTime::now(), new_serialization);
                 }
-                harvester.sync_wake.notify_one();
+                harvester.wake_sync();
                 let refresh_harvester = Arc::clone(&harvester);
                 tasks.spawn_blocking(move || {
                     if let Ok(mut manager) = refresh_harvester.manager.lock() {
@@ -248,10 +267,12 @@ pub async fn serve_farmer(
             }
             HarvesterMessage::PlotSyncResponse(response) => {
                 let response = wire::sync_response(&response);
-                if let Ok(mut sync) = harvester.sync.lock() {
+                if harvester.sync_owner.load(Ordering::Acquire) != connection_number {
+                    tracing::warn!("plot sync response from a farmer that is not synced; ignored");
+                } else if let Ok(mut sync) = harvester.sync.lock() {
                     sync.handle_response(SystemTime::now(), &response);
                 }
-                harvester.sync_wake.notify_one();
+                harvester.wake_sync();
             }
             HarvesterMessage::RequestPlots(_) => {
                 let manager = Arc::clone(&harvester.manager);
@@ -275,7 +296,9 @@ pub async fn serve_farmer(
         }
     }
     driver_stop.cancel();
+    // As chia: any farmer disconnecting stops plot sync until the next handshake.
     if let Ok(mut sync) = harvester.sync.lock() {
+        harvester.sync_owner.store(0, Ordering::Release);
         sync.disconnect();
     }
     tasks.close();
@@ -283,9 +306,18 @@ pub async fn serve_farmer(
 }
 
 /// Sends plot sync messages as the sender releases them, and runs its timers.
-async fn drive_plot_sync(harvester: Arc<Harvester>, peer: Peer, stop: CancellationToken) {
+async fn drive_plot_sync(
+    harvester: Arc<Harvester>,
+    peer: Peer,
+    connection_number: u64,
+    stop: CancellationToken,
+) {
+    let mut wake = harvester.sync_wake.subscribe();
     loop {
         let (next, deadline) = match harvester.sync.lock() {
+            Ok(_) if harvester.sync_owner.load(Ordering::Acquire) != connection_number => {
+                (None, None)
+            }
             Ok(mut sync) => {
                 let now = SystemTime::now();
                 sync.handle_timeout(now);
@@ -306,7 +338,7 @@ async fn drive_plot_sync(harvester: Arc<Harvester>, peer: Peer, stop: Cancellati
         });
         tokio::select! {
             () = stop.cancelled() => return,
-            () = harvester.sync_wake.notified() => {}
+            changed = wake.changed() => if changed.is_err() { return },
             () = tokio::time::sleep(sleep) => {}
         }
     }
