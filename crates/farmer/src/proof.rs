@@ -249,3 +249,35 @@ pub fn verify_and_get_quality_string(
         k,
     })
 }
+
+// chia's JSON form of the local `ProofOfSpace`, taken from sickle-protocol's type so the chia_rs JSON
+// layout is written once. Needed because any crate that turns on sickle-streamable's `serde` feature
+// (the CLI does) makes every derived farmer message require it. Both types enforce the same wire rules
+// (flag byte < 4; a v2 proof has exactly one pool field), so a value parsed from the wire always
+// converts; a hand-built one that breaks them is shown as an error string instead of being dropped.
+sickle_streamable::cfg_json! {
+    impl sickle_streamable::json::ToJsonDict for ProofOfSpace {
+        fn to_json_dict(&self) -> serde_json::Value {
+            use sickle_streamable::Streamable as _;
+            match sickle_protocol::ProofOfSpace::from_bytes_unchecked(&self.to_bytes()) {
+                Ok(shared) => shared.to_json_dict(),
+                Err(err) => serde_json::Value::String(format!("invalid ProofOfSpace: {err}")),
+            }
+        }
+    }
+
+    impl sickle_streamable::json::FromJsonDict for ProofOfSpace {
+        fn from_json_dict(
+            value: &serde_json::Value,
+        ) -> Result<Self, sickle_streamable::json::JsonError> {
+            use sickle_streamable::Streamable as _;
+            let shared = sickle_protocol::ProofOfSpace::from_json_dict(value)?;
+            Self::from_bytes(&shared.to_bytes()).map_err(|_| {
+                sickle_streamable::json::JsonError::invalid(
+                    "ProofOfSpace",
+                    "does not re-encode as a valid proof of space",
+                )
+            })
+        }
+    }
+}
