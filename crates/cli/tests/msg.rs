@@ -196,5 +196,6 @@ fn empty_class_and_prefixed_hex() {
         ],
         None,
     ));
-    assert_eq!(line, r#"{"code":-6,"data":null,"message":"x"}"#);
+    // Field order is chia's to_json_dict order (json.dumps of Error(-6, "x", None)).
+    assert_eq!(line, r#"{"code":-6,"message":"x","data":null}"#);
 }
