@@ -12,7 +12,7 @@ use std::path::PathBuf;
 #[derive(Subcommand)]
 pub enum CertsCommand {
     /// Create config/ssl/ca/private_ca.* (unless present or given) and a private certificate and key
-    /// for every chia node under config/ssl/<node>/.
+    /// for every chia node under `config/ssl/<node>/`.
     Init {
         /// The chia root to write into (chia's CHIA_ROOT, e.g. ~/.chia/mainnet).
         #[arg(long)]
