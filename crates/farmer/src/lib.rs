@@ -61,6 +61,6 @@ pub use plot_sync::{
 pub use proof::{
     InvalidProof, ProofContext, ProofKind, ProofOfSpace, verify_and_get_quality_string,
 };
-pub use service::{FarmerService, SignagePointFormat};
+pub use service::FarmerService;
 pub use signing::{PlotKeys, SigningError, check_messages};
 pub use status::{HarvesterStatus, Status, serve_status};

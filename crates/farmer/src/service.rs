@@ -21,10 +21,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use chia_bls::PublicKey;
 use sickle_peer::handshake::node_type;
 use sickle_peer::{
-    Connection, Message, Peer, PeerConfig, PeerEvent, ProtocolVersion, ServerConfig, TlsSetup,
-    serve,
+    Connection, Message, Peer, PeerConfig, PeerEvent, ServerConfig, TlsSetup, serve,
 };
 use sickle_pos::consensus::prefix_bits;
+use sickle_protocol::{SignagePointFormat, signage_point_format};
 use sickle_streamable::Streamable;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
@@ -46,38 +46,14 @@ use crate::status::{HarvesterStatus, Status};
 /// capped at half the signage point interval, so a stuck harvester cannot slow the chain.
 pub const FAN_OUT_SEND_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Which `new_signage_point_harvester` a harvester gets (harvester-farmer §3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignagePointFormat {
-    /// `NewSignagePointHarvester2`, for peers ≥ 0.0.38.
-    V2,
-    /// `NewSignagePointHarvester` with `filter_prefix_bits`, for peers ≤ 0.0.36.
-    Old,
-    /// Nothing: chia deliberately sends 0.0.37 peers no signage points.
-    None,
-}
-
-impl SignagePointFormat {
-    /// The format for a harvester that announced `version`.
-    pub fn for_version(version: &ProtocolVersion) -> Self {
-        let v = |text| ProtocolVersion::parse(text).unwrap_or_else(|| version.clone());
-        if *version >= v("0.0.38") {
-            Self::V2
-        } else if *version <= v("0.0.36") {
-            Self::Old
-        } else {
-            Self::None
-        }
-    }
-}
-
 /// One connected harvester.
 #[derive(Debug)]
 struct HarvesterEntry {
     peer: Peer,
     host: String,
     version: String,
-    format: SignagePointFormat,
+    /// Which `new_signage_point_harvester` it gets; `None` for 0.0.37 (harvester-farmer §3).
+    format: Option<SignagePointFormat>,
     receiver: PlotSyncReceiver,
     proofs: u64,
     invalid_proofs: u64,
@@ -324,9 +300,9 @@ impl FarmerService {
                 .harvesters
                 .values()
                 .filter_map(|entry| match entry.format {
-                    SignagePointFormat::V2 => Some((entry.peer.clone(), new.clone())),
-                    SignagePointFormat::Old => Some((entry.peer.clone(), old.clone())),
-                    SignagePointFormat::None => None,
+                    Some(SignagePointFormat::V2) => Some((entry.peer.clone(), new.clone())),
+                    Some(SignagePointFormat::V1) => Some((entry.peer.clone(), old.clone())),
+                    None => None,
                 })
                 .collect();
             (sp, sends, wait)
@@ -363,7 +339,7 @@ impl FarmerService {
                 peer: peer.clone(),
                 host: info.remote_addr.to_string(),
                 version: info.handshake.protocol_version.clone(),
-                format: SignagePointFormat::for_version(&info.protocol_version),
+                format: signage_point_format(&info.protocol_version),
                 receiver,
                 proofs: 0,
                 invalid_proofs: 0,
@@ -583,22 +559,5 @@ impl FarmerService {
                 peer.close();
             }
         }
-    }
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn signage_point_format_follows_the_peer_version() {
-        let format = |text| SignagePointFormat::for_version(&ProtocolVersion::parse(text).unwrap());
-        assert_eq!(format("0.0.38"), SignagePointFormat::V2);
-        assert_eq!(format("0.0.39"), SignagePointFormat::V2);
-        assert_eq!(format("0.1"), SignagePointFormat::V2);
-        assert_eq!(format("0.0.37"), SignagePointFormat::None);
-        assert_eq!(format("0.0.36"), SignagePointFormat::Old);
-        assert_eq!(format("0.0.34"), SignagePointFormat::Old);
     }
 }

@@ -13,6 +13,7 @@ use crate::peer::{Peer, PeerInfo};
 use crate::tls::{TlsSetup, node_id};
 use futures::{SinkExt, StreamExt};
 use rustls::pki_types::ServerName;
+use sickle_streamable::Streamable;
 use std::net::SocketAddr;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;

@@ -10,9 +10,11 @@
 //! We never advertise RATE_LIMITS_V3 (capability 7) and never add it to a reply, so no
 //! `ConfigureWindowSizes` exchange follows with any chia peer.
 
-use crate::message::{DecodeError, HANDSHAKE, Handshake, Message};
-use std::cmp::Ordering;
-use std::fmt;
+use crate::message::{DecodeError, HANDSHAKE, Message};
+use sickle_protocol::NodeType;
+use sickle_streamable::Streamable;
+
+pub use sickle_protocol::{Handshake, ProtocolVersion, default_capabilities};
 
 /// `INVALID_HANDSHAKE` close reason.
 pub const ERR_INVALID_HANDSHAKE: &str = "-6";
@@ -28,91 +30,32 @@ pub const CLOSE_PROTOCOL_ERROR: u16 = 1002;
 /// Longest `software_version` chia accepts, in UTF-8 bytes.
 pub const MAX_SOFTWARE_VERSION_LEN: usize = 128;
 
-/// The capabilities chia's harvester and farmer send: BASE, BLOCK_HEADERS, RATE_LIMITS_V2.
-pub fn default_capabilities() -> Vec<(u16, String)> {
-    vec![(1, "1".into()), (2, "1".into()), (3, "1".into())]
-}
-
-/// Node type ids (chia's `NodeType`).
+/// Node type ids as the `u8` the handshake carries, named after sickle-protocol's [`NodeType`].
 pub mod node_type {
+    use sickle_protocol::NodeType;
+
     /// Full node.
-    pub const FULL_NODE: u8 = 1;
+    pub const FULL_NODE: u8 = NodeType::FullNode as u8;
     /// Harvester.
-    pub const HARVESTER: u8 = 2;
+    pub const HARVESTER: u8 = NodeType::Harvester as u8;
     /// Farmer.
-    pub const FARMER: u8 = 3;
+    pub const FARMER: u8 = NodeType::Farmer as u8;
     /// Timelord.
-    pub const TIMELORD: u8 = 4;
+    pub const TIMELORD: u8 = NodeType::Timelord as u8;
     /// Introducer.
-    pub const INTRODUCER: u8 = 5;
+    pub const INTRODUCER: u8 = NodeType::Introducer as u8;
     /// Wallet.
-    pub const WALLET: u8 = 6;
+    pub const WALLET: u8 = NodeType::Wallet as u8;
     /// Data layer.
-    pub const DATA_LAYER: u8 = 7;
+    pub const DATA_LAYER: u8 = NodeType::DataLayer as u8;
     /// Solver.
-    pub const SOLVER: u8 = 8;
+    pub const SOLVER: u8 = NodeType::Solver as u8;
 }
 
-/// The protocol version chia 2.7.5 speaks with a node type (its `protocol_version` table).
+/// The protocol version chia 2.7.5 speaks with a node type given as its handshake `u8`
+/// (sickle-protocol's table); `None` for a node type chia does not know.
 pub fn protocol_version_for(node_type: u8) -> Option<&'static str> {
-    match node_type {
-        1 | 4 | 5 | 7 => Some("0.0.36"),
-        2 | 3 | 6 => Some("0.0.38"),
-        8 => Some("0.0.37"),
-        _ => None,
-    }
-}
-
-/// A parsed protocol version: dotted decimal components, compared numerically like PEP 440
-/// release segments (`0.0.36 < 0.0.37 < 0.0.38`, `1.0 == 1.0.0`).
-#[derive(Debug, Clone, Eq)]
-pub struct ProtocolVersion(Vec<u64>);
-
-impl ProtocolVersion {
-    /// Parses `"0.0.38"`; anything but dot-separated decimal numbers is refused.
-    pub fn parse(text: &str) -> Option<Self> {
-        let parts = text
-            .split('.')
-            .map(|p| {
-                if p.is_empty() || p.len() > 18 || !p.bytes().all(|b| b.is_ascii_digit()) {
-                    None
-                } else {
-                    p.parse::<u64>().ok()
-                }
-            })
-            .collect::<Option<Vec<_>>>()?;
-        Some(ProtocolVersion(parts))
-    }
-
-    fn trimmed(&self) -> &[u64] {
-        let end = self.0.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1);
-        self.0.get(..end).unwrap_or(&[])
-    }
-}
-
-impl PartialEq for ProtocolVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.trimmed() == other.trimmed()
-    }
-}
-
-impl PartialOrd for ProtocolVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for ProtocolVersion {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.trimmed().cmp(other.trimmed())
-    }
-}
-
-impl fmt::Display for ProtocolVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self.0.iter().map(u64::to_string).collect();
-        f.write_str(&parts.join("."))
-    }
+    NodeType::from_id(node_type).map(sickle_protocol::protocol_version_for)
 }
 
 /// A handshake check failed; [`HandshakeError::close_reason`] gives what chia sends for it.
@@ -130,7 +73,7 @@ pub enum HandshakeError {
     },
     /// The handshake payload did not decode.
     #[error("handshake payload does not decode: {0}")]
-    Payload(DecodeError),
+    Payload(sickle_streamable::Error),
     /// The peer is on another network.
     #[error("network id mismatch: ours {ours:?}, theirs {theirs:?}")]
     NetworkMismatch {
@@ -245,8 +188,10 @@ pub fn check_first_frame(frame: &[u8], ours: &LocalIdentity) -> Result<Handshake
 
 /// Check 8: the peer's protocol version must parse.
 pub fn parse_peer_version(theirs: &Handshake) -> Result<ProtocolVersion, HandshakeError> {
-    ProtocolVersion::parse(&theirs.protocol_version)
-        .ok_or_else(|| HandshakeError::BadProtocolVersion(theirs.protocol_version.clone()))
+    theirs
+        .protocol_version
+        .parse()
+        .map_err(|_| HandshakeError::BadProtocolVersion(theirs.protocol_version.clone()))
 }
 
 #[cfg(test)]
@@ -266,12 +211,12 @@ mod tests {
 
     #[test]
     fn versions_order_numerically() {
-        let v = |s| ProtocolVersion::parse(s).unwrap();
+        let v = |s: &str| s.parse::<ProtocolVersion>().unwrap();
         assert!(v("0.0.36") < v("0.0.37") && v("0.0.37") < v("0.0.38"));
         assert!(v("0.0.100") > v("0.0.38"));
         assert_eq!(v("1.0"), v("1.0.0"));
-        assert!(ProtocolVersion::parse("0.0.x").is_none());
-        assert!(ProtocolVersion::parse("").is_none());
+        assert!("0.0.x".parse::<ProtocolVersion>().is_err());
+        assert!("".parse::<ProtocolVersion>().is_err());
         assert_eq!(v("0.0.38").to_string(), "0.0.38");
     }
 
@@ -280,7 +225,7 @@ mod tests {
         let id = ours();
         // we never advertise capability 7
         let hs = id.handshake("0.0.38");
-        assert!(!hs.has_capability(7));
+        assert!(!hs.has_capability(7u16));
         let frame = Message::new(1, hs.to_bytes()).to_bytes();
         assert_eq!(check_first_frame(&frame, &id).unwrap(), hs);
 

@@ -7,7 +7,7 @@
 //! |---|---|
 //! | [`certs`] | chia-style RSA-2048 CA and node certificates (`sickle certs init`) |
 //! | [`tls`] | rustls configurations: CA-only chain check both ways, node ids |
-//! | [`message`] | the `Message` envelope and the `Handshake` payload |
+//! | [`message`] | the `Message` envelope (payloads, `Handshake` included, are sickle-protocol types) |
 //! | [`handshake`] | handshake checks, protocol versions, close reasons |
 //! | [`limits`] | allowed senders per message type, chia's rate limits |
 //! | [`config`] | connection settings and chia's defaults |

@@ -1,24 +1,27 @@
-//! The chia `Message` envelope and the `Handshake` payload, the two wire shapes this layer must read
-//! itself (chia-blockchain: chia/protocols/outbound_message.py, chia/protocols/shared_protocol.py).
+//! The chia `Message` envelope, the one wire shape this layer reads itself
+//! (chia-blockchain: chia/protocols/outbound_message.py).
 //!
 //! ```text
-//! Message   := type u8 | id Optional<u16> | data (u32 len | bytes)
-//!              [type] [00] [len][payload]             no id
-//!              [type] [01] [id hi][id lo] [len][payload]  with id
-//! Handshake := network_id str | protocol_version str | software_version str
-//!              | server_port u16 | node_type u8 | capabilities list[(u16, str)]
+//! Message := type u8 | id Optional<u16> | data (u32 len | bytes)
+//!            [type] [00] [len][payload]                no id
+//!            [type] [01] [id hi][id lo] [len][payload]  with id
 //! ```
 //!
-//! Everything past the handshake is opaque bytes here; typed payloads belong to `sickle-protocol`.
+//! This layer keeps its own envelope type because the payload is a reference-counted
+//! [`bytes::Bytes`]: a farmer sends one signage point to thousands of harvesters without copying it.
+//! Every payload, the `Handshake` included, is a `sickle-protocol` type.
 
 use bytes::Bytes;
+use sickle_protocol::ProtocolMessageTypes;
+
+pub use sickle_protocol::Handshake;
 
 /// Message type id of `handshake`.
-pub const HANDSHAKE: u8 = 1;
+pub const HANDSHAKE: u8 = ProtocolMessageTypes::Handshake as u8;
 /// Message type id of `configure_window_sizes`.
-pub const CONFIGURE_WINDOW_SIZES: u8 = 111;
+pub const CONFIGURE_WINDOW_SIZES: u8 = ProtocolMessageTypes::ConfigureWindowSizes as u8;
 /// Message type id of `error`.
-pub const ERROR: u8 = 255;
+pub const ERROR: u8 = ProtocolMessageTypes::Error as u8;
 
 /// One chia message: what one WebSocket binary frame carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,14 +59,6 @@ pub enum DecodeError {
         offset: usize,
         /// The byte found.
         got: u8,
-    },
-    /// A string was not valid UTF-8.
-    #[error("{what} at offset {offset} is not valid utf-8")]
-    Utf8 {
-        /// The field.
-        what: &'static str,
-        /// Where it starts.
-        offset: usize,
     },
     /// Bytes were left after the object.
     #[error("{what}: {extra} bytes not consumed")]
@@ -127,13 +122,6 @@ impl<'a> Reader<'a> {
         let len = self.u32(what)? as usize;
         self.take(what, len)
     }
-    fn string(&mut self, what: &'static str) -> Result<String, DecodeError> {
-        let offset = self.pos;
-        let raw = self.bytes(what)?;
-        std::str::from_utf8(raw)
-            .map(str::to_owned)
-            .map_err(|_| DecodeError::Utf8 { what, offset })
-    }
     fn finish(&self, what: &'static str) -> Result<(), DecodeError> {
         let extra = self.buf.len().saturating_sub(self.pos);
         if extra == 0 {
@@ -196,77 +184,6 @@ impl Message {
     }
 }
 
-/// The first message each side sends (type 1).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Handshake {
-    /// The network name, e.g. `"mainnet"` or `"testnet11"` (chia's `selected_network`).
-    pub network_id: String,
-    /// Protocol version string, e.g. `"0.0.38"`.
-    pub protocol_version: String,
-    /// Software version, e.g. `"2.7.5"`; at most 128 UTF-8 bytes.
-    pub software_version: String,
-    /// The sender's listening port, 0 when it does not listen.
-    pub server_port: u16,
-    /// The sender's `NodeType`.
-    pub node_type: u8,
-    /// `(capability id, value)`; only value `"1"` enables.
-    pub capabilities: Vec<(u16, String)>,
-}
-
-impl Handshake {
-    /// Streamable bytes of the payload.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(64);
-        put_bytes(&mut out, self.network_id.as_bytes());
-        put_bytes(&mut out, self.protocol_version.as_bytes());
-        put_bytes(&mut out, self.software_version.as_bytes());
-        out.extend_from_slice(&self.server_port.to_be_bytes());
-        out.push(self.node_type);
-        let count = u32::try_from(self.capabilities.len()).unwrap_or(u32::MAX);
-        out.extend_from_slice(&count.to_be_bytes());
-        for (id, value) in &self.capabilities {
-            out.extend_from_slice(&id.to_be_bytes());
-            put_bytes(&mut out, value.as_bytes());
-        }
-        out
-    }
-
-    /// Strict decode: rejects truncation, bad UTF-8 and trailing bytes.
-    pub fn from_bytes(payload: &[u8]) -> Result<Self, DecodeError> {
-        let mut r = Reader {
-            buf: payload,
-            pos: 0,
-        };
-        let network_id = r.string("network_id")?;
-        let protocol_version = r.string("protocol_version")?;
-        let software_version = r.string("software_version")?;
-        let server_port = r.u16("server_port")?;
-        let node_type = r.u8("node_type")?;
-        let count = r.u32("capabilities count")? as usize;
-        // Each entry takes at least 6 bytes: cap the preallocation by what remains.
-        let mut capabilities = Vec::with_capacity(count.min(payload.len() / 6));
-        for _ in 0..count {
-            let id = r.u16("capability id")?;
-            let value = r.string("capability value")?;
-            capabilities.push((id, value));
-        }
-        r.finish("Handshake")?;
-        Ok(Handshake {
-            network_id,
-            protocol_version,
-            software_version,
-            server_port,
-            node_type,
-            capabilities,
-        })
-    }
-
-    /// Whether capability `id` is enabled (value `"1"`).
-    pub fn has_capability(&self, id: u16) -> bool {
-        self.capabilities.iter().any(|(c, v)| *c == id && v == "1")
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -286,13 +203,14 @@ mod tests {
         let frame = unhex(HARVESTER_HANDSHAKE);
         let msg = Message::from_bytes(&frame).unwrap();
         assert_eq!((msg.msg_type, msg.id), (1, None));
-        let hs = Handshake::from_bytes(&msg.data).unwrap();
+        let hs = <Handshake as sickle_streamable::Streamable>::from_bytes(&msg.data).unwrap();
         assert_eq!(hs.network_id, "mainnet");
         assert_eq!(hs.protocol_version, "0.0.38");
         assert_eq!(hs.node_type, 2);
         assert_eq!(hs.server_port, 0);
-        assert!(hs.has_capability(3) && !hs.has_capability(7));
-        assert_eq!(Message::new(1, hs.to_bytes()).to_bytes(), frame);
+        assert!(hs.has_capability(3u16) && !hs.has_capability(7u16));
+        let payload = sickle_streamable::Streamable::to_bytes(&hs);
+        assert_eq!(Message::new(1, payload).to_bytes(), frame);
     }
 
     #[test]

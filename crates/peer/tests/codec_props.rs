@@ -5,6 +5,7 @@
 
 use proptest::prelude::*;
 use sickle_peer::{Handshake, Message};
+use sickle_streamable::Streamable;
 
 fn any_message() -> impl Strategy<Value = Message> {
     (

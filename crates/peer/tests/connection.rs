@@ -12,6 +12,7 @@ use sickle_peer::{
     CloseReason, Connection, Message, PeerConfig, PeerError, PeerEvent, ServerConfig, TlsSetup,
     connect, serve,
 };
+use sickle_streamable::Streamable;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -164,10 +165,10 @@ async fn handshake_both_ways_and_requests_with_ids() {
     assert!(!seen_by_farmer.outbound && seen_by_farmer.exempt);
     assert_eq!(
         farmer.peer.protocol_version(),
-        &sickle_peer::ProtocolVersion::parse("0.0.38").unwrap()
+        &"0.0.38".parse::<sickle_peer::ProtocolVersion>().unwrap()
     );
     assert!(
-        !seen_by_farmer.handshake.has_capability(7),
+        !seen_by_farmer.handshake.has_capability(7u16),
         "never advertise rate limits v3"
     );
 

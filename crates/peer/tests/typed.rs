@@ -150,7 +150,7 @@ async fn strict_check_closes_on_a_payload_chia_would_reject() {
 
 #[test]
 fn check_passes_other_links_and_rejects_junk() {
-    let v = sickle_peer::ProtocolVersion::parse("0.0.38").unwrap();
+    let v = "0.0.38".parse::<sickle_peer::ProtocolVersion>().unwrap();
     // new_signage_point (8) belongs to the full-node link: not judged here.
     assert!(harvester_link_check(8, &v, &[1, 2, 3]).is_ok());
     assert!(harvester_link_check(12, &v, &farming_info().to_bytes()).is_ok());
