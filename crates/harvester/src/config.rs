@@ -160,25 +160,14 @@ pub struct ConfigOverrides {
     pub num_threads: Option<usize>,
 }
 
-/// Chooses the chia root: the flag, else `CHIA_ROOT`, else `~/.chia/mainnet` under `home`.
-///
-/// A leading `~` is expanded with `home`, as Python's `expanduser` does.
+/// Chooses the chia root: the flag, else `CHIA_ROOT`, else `~/.chia/mainnet` under `home`
+/// ([`sickle_peer::resolve_chia_root`]); an error when a home directory is needed but unknown.
 pub fn resolve_root(
     flag: Option<&Path>,
     chia_root_env: Option<&str>,
     home: Option<&Path>,
 ) -> Result<PathBuf, ConfigError> {
-    if let Some(flag) = flag {
-        return Ok(flag.to_path_buf());
-    }
-    let spec = chia_root_env.unwrap_or("~/.chia/mainnet");
-    match spec.strip_prefix('~') {
-        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
-            let home = home.ok_or(ConfigError::NoRoot)?;
-            Ok(home.join(rest.trim_start_matches('/')))
-        }
-        _ => Ok(PathBuf::from(spec)),
-    }
+    sickle_peer::resolve_chia_root(flag, chia_root_env, home).ok_or(ConfigError::NoRoot)
 }
 
 impl HarvesterConfig {

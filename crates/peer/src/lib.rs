@@ -36,7 +36,9 @@ pub mod server;
 pub mod tls;
 pub mod typed;
 
-pub use certs::{CertKeyPem, InitReport, generate_ca, generate_node_cert, init_root};
+pub use certs::{
+    CertKeyPem, InitReport, generate_ca, generate_node_cert, init_root, resolve_chia_root,
+};
 pub use config::{CHIA_KEEPALIVE, Keepalive, MAX_MESSAGE_SIZE, PayloadCheck, PeerConfig};
 pub use connection::{CloseReason, PeerEvent};
 pub use error::{CertError, PeerError};
