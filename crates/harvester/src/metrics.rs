@@ -25,10 +25,24 @@ const MAX_REQUEST: usize = 8 * 1024;
 /// How long a client may take to send its request.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The signage point counters at one moment ([`Metrics::snapshot`]); all totals since start.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MetricsSnapshot {
+    /// Signage points answered.
+    pub signage_points: u64,
+    /// Plots that passed the plot filter, summed over the answered signage points.
+    pub plots_passed: u64,
+    /// Proofs sent to farmers.
+    pub proofs: u64,
+    /// Time spent answering signage points, summed, in microseconds.
+    pub lookup_micros: u64,
+}
+
 /// Counters updated by the service.
 #[derive(Debug, Default)]
 pub struct Metrics {
     signage_points: AtomicU64,
+    plots_passed: AtomicU64,
     proofs: AtomicU64,
     latency_buckets: [AtomicU64; LATENCY_BUCKETS.len()],
     latency_sum_micros: AtomicU64,
@@ -41,6 +55,8 @@ impl Metrics {
     /// Records one answered signage point.
     pub fn record_signage_point(&self, summary: &LookupSummary) {
         self.signage_points.fetch_add(1, Ordering::Relaxed);
+        self.plots_passed
+            .fetch_add(u64::from(summary.passed), Ordering::Relaxed);
         self.proofs
             .fetch_add(u64::from(summary.proofs), Ordering::Relaxed);
         let micros = u64::try_from(summary.elapsed.as_micros()).unwrap_or(u64::MAX);
@@ -50,6 +66,18 @@ impl Metrics {
             if seconds <= *bound {
                 bucket.fetch_add(1, Ordering::Relaxed);
             }
+        }
+    }
+
+    /// A copy of the signage point counters, for an in-process observer (`sickle demo`'s live
+    /// view) that wants numbers rather than the text exposition.
+    pub fn snapshot(&self) -> MetricsSnapshot {
+        let get = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        MetricsSnapshot {
+            signage_points: get(&self.signage_points),
+            plots_passed: get(&self.plots_passed),
+            proofs: get(&self.proofs),
+            lookup_micros: get(&self.latency_sum_micros),
         }
     }
 
