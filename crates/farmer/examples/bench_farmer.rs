@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 
 use sickle_farmer::messages::{NewProofOfSpace, NewSignagePointHarvester2, ids};
 use sickle_farmer::{
-    Farmer, FarmerKeys, FarmerService, ProofKind, ProofOfSpace, RewardTargets, SignagePoint,
-    SimChain, SimChainConfig,
+    Farmer, FarmerKeys, FarmerService, ProofOfSpace, RewardTargets, SignagePoint, SimChain,
+    SimChainConfig,
 };
 use sickle_peer::handshake::node_type;
 use sickle_peer::{PeerConfig, PeerEvent, ServerConfig, TlsSetup, connect};
@@ -170,20 +170,20 @@ async fn main() {
     // from the per-SP cap by naming the network "mainnet" with testnet11 constants.
     let farmer_pk = keys().farmer_public_keys()[0];
     let local = local_sk(&master_sk_from_seed(&[0x42; 32]).unwrap());
-    let proof = ProofOfSpace {
-        challenge: hex32("9e3cad819c98cece0b8dfe70ebbb7d01aff086b96d28490ac2c4b0b408725883"),
-        pool_public_key: Some(keys().pool_public_keys()[0]),
-        pool_contract_puzzle_hash: None,
-        plot_public_key: local.public_key() + &farmer_pk,
-        kind: ProofKind::V1 { k: 18 },
-        proof: hex::decode(concat!(
+    let proof = ProofOfSpace::v1(
+        hex32("9e3cad819c98cece0b8dfe70ebbb7d01aff086b96d28490ac2c4b0b408725883").into(),
+        Some(keys().pool_public_keys()[0]),
+        None,
+        local.public_key() + &farmer_pk,
+        18,
+        hex::decode(concat!(
             "28dc7166b7eef05b879fedd40ab4a95065d0517db7ceec115378e9584723c198b323647a5ef14e0288b872ef",
             "2f3caedf9de5f127caae178d7f1ed9fbb3cd5d841a697b23cfd8dbdfdc606d44b4b267d19da237021548ccd6",
             "21dc12b7b75aac7dfc2f84a6c3a786d0c49ba7d5bebccba20f83a067cbfe630d92040db393c1ce6c587291c5",
             "69bcb5e7c61b9a904074d846"
         ))
         .unwrap(),
-    };
+    );
     let mut verifier = Farmer::new(
         constants,
         "mainnet",
@@ -209,8 +209,8 @@ async fn main() {
         0,
     );
     let message = NewProofOfSpace {
-        challenge_hash,
-        sp_hash: [0x22; 32],
+        challenge_hash: challenge_hash.into(),
+        sp_hash: [0x22; 32].into(),
         plot_identifier: "bench".into(),
         proof,
         signage_point_index: 7,

@@ -215,7 +215,8 @@ impl Farmer {
             .payload
             .proof_of_space
             .pool_contract_puzzle_hash
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .0;
         let Some(nft) = self.plot_nfts.get(&hash) else {
             self.counters.partials_failed += 1;
             return Err(PartialError::NoAuthenticationKey);
@@ -249,7 +250,11 @@ impl Farmer {
         last_tx_height: u32,
         now: u64,
     ) -> Result<PartialDecision, HarvesterFault> {
-        let hash = message.proof.pool_contract_puzzle_hash.unwrap_or_default();
+        let hash = message
+            .proof
+            .pool_contract_puzzle_hash
+            .unwrap_or_default()
+            .0;
         let Some(nft) = self.plot_nfts.get(&hash) else {
             tracing::info!(p2 = %hex::encode(hash), "no pool info for this plot NFT");
             return Ok(PartialDecision::UnknownPlotNft);
@@ -262,10 +267,7 @@ impl Farmer {
             self.counters.partials_failed += 1;
             return Ok(PartialDecision::Missing);
         };
-        let size = match message.proof.kind {
-            ProofKind::V1 { k } => PlotSize::V1 { k },
-            ProofKind::V2 { strength, .. } => PlotSize::V2 { strength },
-        };
+        let size = plot_size(&message.proof);
         let required_iters = calculate_iterations_quality(
             &self.constants,
             quality,
@@ -290,7 +292,7 @@ impl Farmer {
             nft,
             token,
             &message.proof,
-            message.sp_hash,
+            message.sp_hash.0,
             message.signage_point_index,
             harvester,
         ))))
@@ -355,10 +357,11 @@ impl Farmer {
         // chia also counts responses for unknown signage points; only known ones are counted
         // here, so a harvester inventing sp hashes cannot grow the map (the outcome is the same:
         // the proof is ignored).
-        let Some(sps) = self.sps.get(&message.sp_hash) else {
+        let sp_hash = message.sp_hash.0;
+        let Some(sps) = self.sps.get(&sp_hash) else {
             return Ok(ProofOutcome::UnknownSignagePoint);
         };
-        let responses = self.responses.get(&message.sp_hash).copied().unwrap_or(0);
+        let responses = self.responses.get(&sp_hash).copied().unwrap_or(0);
         if !self.mainnet && responses > MAX_PROOFS_PER_SP_TESTNET {
             return Ok(ProofOutcome::TooMany);
         }
@@ -379,11 +382,8 @@ impl Farmer {
                     return Ok(ProofOutcome::Invalid(invalid));
                 }
             };
-            *self.responses.entry(message.sp_hash).or_insert(0) += 1;
-            let size = match message.proof.kind {
-                ProofKind::V1 { k } => PlotSize::V1 { k },
-                ProofKind::V2 { strength, .. } => PlotSize::V2 { strength },
-            };
+            *self.responses.entry(sp_hash).or_insert(0) += 1;
+            let size = plot_size(&message.proof);
             let required_iters = calculate_iterations_quality(
                 &self.constants,
                 &quality,
@@ -397,17 +397,15 @@ impl Farmer {
                     plot_identifier: message.plot_identifier.clone(),
                     challenge_hash: message.challenge_hash,
                     sp_hash: message.sp_hash,
-                    messages: vec![sp.challenge_chain_sp, sp.reward_chain_sp],
+                    messages: vec![sp.challenge_chain_sp.into(), sp.reward_chain_sp.into()],
                     message_data: None,
+                    rc_block_unfinished: None,
                 });
-                self.proofs
-                    .entry(message.sp_hash)
-                    .or_default()
-                    .push(StoredProof {
-                        plot_identifier: message.plot_identifier.clone(),
-                        proof: message.proof.clone(),
-                        harvester,
-                    });
+                self.proofs.entry(sp_hash).or_default().push(StoredProof {
+                    plot_identifier: message.plot_identifier.clone(),
+                    proof: message.proof.clone(),
+                    harvester,
+                });
             }
             result = Some((quality, required_iters, sp.last_tx_height));
         }
@@ -436,7 +434,8 @@ impl Farmer {
         &mut self,
         response: &RespondSignatures,
     ) -> Result<Option<DeclaredBlock>, HarvesterFault> {
-        let Some(sps) = self.sps.get(&response.sp_hash) else {
+        let sp_hash = response.sp_hash.0;
+        let Some(sps) = self.sps.get(&sp_hash) else {
             tracing::warn!(sp_hash = %hex::encode(response.sp_hash), "signatures for an unknown signage point");
             return Ok(None);
         };
@@ -457,12 +456,12 @@ impl Farmer {
                 got: signatures.len(),
             });
         };
-        if !sps.iter().any(|sp| sp.reward_chain_sp == *rc_message) {
+        if !sps.iter().any(|sp| sp.reward_chain_sp == rc_message.0) {
             return Err(HarvesterFault::NotSignagePointSignatures);
         }
         let stored = self
             .proofs
-            .get(&response.sp_hash)
+            .get(&sp_hash)
             .and_then(|proofs| {
                 proofs
                     .iter()
@@ -513,7 +512,7 @@ impl Farmer {
                     return Ok(None);
                 };
                 let target = PoolTarget {
-                    puzzle_hash: self.targets.pool,
+                    puzzle_hash: self.targets.pool.into(),
                     max_height: 0,
                 };
                 let signature = chia_bls::sign(pool_sk, target.to_bytes());
@@ -522,7 +521,7 @@ impl Farmer {
             None => (None, None),
         };
         let (farmer_puzzle_hash, include_source) = match response.farmer_reward_address_override {
-            Some(address) => (address, true),
+            Some(address) => (address.0, true),
             None => (self.targets.farmer, response.include_source_signature_data),
         };
         let declare = DeclareProofOfSpace {
@@ -533,14 +532,14 @@ impl Farmer {
             proof_of_space: pos.clone(),
             challenge_chain_sp_signature: cc_signature,
             reward_chain_sp_signature: rc_signature,
-            farmer_puzzle_hash,
+            farmer_puzzle_hash: farmer_puzzle_hash.into(),
             pool_target,
             pool_signature,
             include_signature_source_data: include_source,
         };
         let won = WonBlock {
-            challenge_hash: response.challenge_hash,
-            challenge_chain_sp: *first_message,
+            challenge_hash: response.challenge_hash.0,
+            challenge_chain_sp: first_message.0,
             signage_point_index: first_sp.signage_point_index,
             peak_height: first_sp.peak_height,
             quality_string: quality,
@@ -549,5 +548,13 @@ impl Farmer {
         };
         self.counters.blocks += 1;
         Ok(Some(DeclaredBlock { declare, won }))
+    }
+}
+
+/// The plot size of a proof for the iterations formula.
+fn plot_size(pos: &ProofOfSpace) -> PlotSize {
+    match ProofKind::of(pos) {
+        ProofKind::V1 { k } => PlotSize::V1 { k },
+        ProofKind::V2 { strength, .. } => PlotSize::V2 { strength },
     }
 }

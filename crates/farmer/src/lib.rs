@@ -14,7 +14,7 @@
 //! | [`partials`] | pool partials of plot NFT plots: decision, payload, signatures |
 //! | [`proof`] | a harvester's proof of space and chia's checks of it |
 //! | [`signing`] | harvester shares + farmer share (+ taproot) → verified plot signatures |
-//! | [`messages`] | the harvester-protocol messages the farmer uses, with chia's ids |
+//! | [`messages`] | sickle-protocol's harvester messages, their conversions into the receiver, `DeclareProofOfSpace` |
 //! | [`farming`] | proofs → signature requests → declared blocks ([`Farmer`]) |
 //! | [`service`] | the tokio service: listener, harvester tasks, signage point fan-out |
 //! | [`status`] | `GET /status` (JSON) and `/metrics` (Prometheus) |
@@ -59,7 +59,8 @@ pub use plot_sync::{
     SyncIdentifier, SyncProgress, SyncedPlot, duplicates_across,
 };
 pub use proof::{
-    InvalidProof, ProofContext, ProofKind, ProofOfSpace, verify_and_get_quality_string,
+    InvalidProof, ProofContext, ProofKind, ProofOfSpace, ProofOfSpaceVersion, claimed_plot_id,
+    verify_and_get_quality_string,
 };
 pub use service::FarmerService;
 pub use signing::{PlotKeys, SigningError, check_messages};

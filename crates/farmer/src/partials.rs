@@ -194,7 +194,6 @@ pub fn complete_partial(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::proof::ProofKind;
     use sickle_pos::keys::{
         local_sk, master_sk_from_seed, plot_public_key, pool_authentication_sk, sign_with_plot_key,
     };
@@ -219,14 +218,14 @@ mod tests {
             hex::encode(plot_pk.to_bytes()),
             "8b5281a7d197cf06174b02dfb07fc72a9364c19639fb979914ef5315c970c64ab2d3d0627ec27126373b61cff5cb7ef4"
         );
-        let proof = ProofOfSpace {
-            challenge: [1; 32],
-            pool_public_key: None,
-            pool_contract_puzzle_hash: Some([0x55; 32]),
-            plot_public_key: plot_pk,
-            kind: ProofKind::V1 { k: 18 },
-            proof: vec![0; 144],
-        };
+        let proof = ProofOfSpace::v1(
+            [1; 32].into(),
+            None,
+            Some([0x55; 32].into()),
+            plot_pk,
+            18,
+            vec![0; 144],
+        );
         let auth = pool_authentication_sk(&master, 0, 0).unwrap();
         let nft = PlotNft {
             launcher_id: [0x4c; 32],
@@ -242,11 +241,11 @@ mod tests {
         let share = sign_with_plot_key(&local, &pending.message, &plot_pk);
         let response = RespondSignatures {
             plot_identifier: "q/p".into(),
-            challenge_hash: [0; 32],
-            sp_hash: [0x22; 32],
+            challenge_hash: [0; 32].into(),
+            sp_hash: [0x22; 32].into(),
             local_pk: local.public_key(),
             farmer_pk,
-            message_signatures: vec![(pending.message, share.clone())],
+            message_signatures: vec![(pending.message.into(), share.clone())],
             include_source_signature_data: false,
             farmer_reward_address_override: None,
         };
@@ -262,7 +261,7 @@ mod tests {
         assert_eq!(PostPartialRequest::from_bytes(&bytes).unwrap(), request);
 
         let mut two = response.clone();
-        two.message_signatures.push((pending.message, share));
+        two.message_signatures.push((pending.message.into(), share));
         assert_eq!(
             complete_partial(&keys, &nft, &pending, &two),
             Err(PartialError::SignatureCount { got: 2 })

@@ -6,13 +6,14 @@
 //! hash; plot size within the network's limits; the pos challenge recomputed from the plot id; the
 //! plot filter; from `SOFT_FORK9_HEIGHT` a proof under 2000 bytes; then the chiapos verifier.
 
-use chia_bls::PublicKey;
 use sickle_pos::consensus::{is_v1_phased_out, passes_plot_filter, pos_challenge, prefix_bits};
 use sickle_pos::keys::{plot_id_for_contract, plot_id_for_pool_pk};
 use sickle_pos::{ConsensusConstants, validate_proof};
+pub use sickle_protocol::{ProofOfSpace, ProofOfSpaceVersion};
 use thiserror::Error;
 
-/// Plot parameters of a proof (chia_rs `PlotParam`).
+/// Plot parameters of a proof (chia_rs `PlotParam`): the version-dependent fields of a
+/// [`ProofOfSpace`] as one value, so a check cannot read a field its version does not carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProofKind {
     /// A v1 (chiapos) plot of size k.
@@ -31,80 +32,26 @@ pub enum ProofKind {
     },
 }
 
-/// `ProofOfSpace` as a harvester sends it inside `NewProofOfSpace`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProofOfSpace {
-    /// `challenge`: the pos challenge, `sha256(sha256(plot_id ‖ challenge_hash ‖ sp_hash))`.
-    pub challenge: [u8; 32],
-    /// `pool_public_key` (solo plots).
-    pub pool_public_key: Option<PublicKey>,
-    /// `pool_contract_puzzle_hash` (plot NFT plots).
-    pub pool_contract_puzzle_hash: Option<[u8; 32]>,
-    /// `plot_public_key`.
-    pub plot_public_key: PublicKey,
-    /// Version and size parameters.
-    pub kind: ProofKind,
-    /// `proof`: 64 x values of k bits for v1.
-    pub proof: Vec<u8>,
-}
-
-impl ProofOfSpace {
-    /// The v1 plot id the proof claims (chia `compute_plot_id`); `None` without pool information
-    /// or for v2 (whose id is not needed before the v2 fork).
-    pub fn plot_id(&self) -> Option<[u8; 32]> {
-        match (&self.pool_contract_puzzle_hash, &self.pool_public_key) {
-            (Some(hash), _) => Some(plot_id_for_contract(hash, &self.plot_public_key)),
-            (None, Some(pool_pk)) => Some(plot_id_for_pool_pk(pool_pk, &self.plot_public_key)),
-            (None, None) => None,
+impl ProofKind {
+    /// The plot parameters `pos` carries.
+    pub fn of(pos: &ProofOfSpace) -> Self {
+        match pos.version {
+            ProofOfSpaceVersion::V1 => Self::V1 { k: pos.size },
+            ProofOfSpaceVersion::V2 => Self::V2 {
+                plot_index: pos.plot_index,
+                meta_group: pos.meta_group,
+                strength: pos.strength,
+            },
         }
     }
+}
 
-    /// The proof's wire form (wire.md §4.5): what `DeclareProofOfSpace` and a pool partial carry.
-    ///
-    /// ```text
-    /// challenge[32] | 00 / 01 pool_pk[48] | P [contract[32] if P & 1] | plot_pk[48]
-    ///   v1 (P = 0/1): size u8 | proof (u32 len ‖ bytes)
-    ///   v2 (P = 2/3): plot_index u16 | meta_group u8 | strength u8 | proof (u32 len ‖ bytes)
-    /// ```
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(32 + 49 + 33 + 48 + 5 + 4 + self.proof.len());
-        out.extend_from_slice(&self.challenge);
-        match &self.pool_public_key {
-            Some(pk) => {
-                out.push(1);
-                out.extend_from_slice(&pk.to_bytes());
-            }
-            None => out.push(0),
-        }
-        let version_bit = match self.kind {
-            ProofKind::V1 { .. } => 0,
-            ProofKind::V2 { .. } => 2,
-        };
-        match &self.pool_contract_puzzle_hash {
-            Some(hash) => {
-                out.push(version_bit | 1);
-                out.extend_from_slice(hash);
-            }
-            None => out.push(version_bit),
-        }
-        out.extend_from_slice(&self.plot_public_key.to_bytes());
-        match self.kind {
-            ProofKind::V1 { k } => out.push(k),
-            ProofKind::V2 {
-                plot_index,
-                meta_group,
-                strength,
-            } => {
-                out.extend_from_slice(&plot_index.to_be_bytes());
-                out.push(meta_group);
-                out.push(strength);
-            }
-        }
-        // A proof longer than u32::MAX bytes cannot arrive in a message; saturate rather than wrap.
-        let len = u32::try_from(self.proof.len()).unwrap_or(u32::MAX);
-        out.extend_from_slice(&len.to_be_bytes());
-        out.extend_from_slice(&self.proof);
-        out
+/// The v1 plot id a proof claims (chia `compute_plot_id`); `None` without pool information.
+pub fn claimed_plot_id(pos: &ProofOfSpace) -> Option<[u8; 32]> {
+    match (&pos.pool_contract_puzzle_hash, &pos.pool_public_key) {
+        (Some(hash), _) => Some(plot_id_for_contract(hash, &pos.plot_public_key)),
+        (None, Some(pool_pk)) => Some(plot_id_for_pool_pk(pool_pk, &pos.plot_public_key)),
+        (None, None) => None,
     }
 }
 
@@ -198,7 +145,7 @@ pub fn verify_and_get_quality_string(
     context: &ProofContext<'_>,
 ) -> Result<[u8; 32], InvalidProof> {
     let constants = context.constants;
-    let k = match pos.kind {
+    let k = match ProofKind::of(pos) {
         ProofKind::V1 { k } => {
             if is_v1_phased_out(constants, &pos.proof, context.last_tx_height)? {
                 return Err(InvalidProof::PhasedOut {
@@ -219,7 +166,7 @@ pub fn verify_and_get_quality_string(
     let plot_id = match (&pos.pool_public_key, &pos.pool_contract_puzzle_hash) {
         (None, None) => return Err(InvalidProof::NoPoolInfo),
         (Some(_), Some(_)) => return Err(InvalidProof::BothPoolInfo),
-        _ => pos.plot_id().ok_or(InvalidProof::NoPoolInfo)?,
+        _ => claimed_plot_id(pos).ok_or(InvalidProof::NoPoolInfo)?,
     };
     if k < constants.min_plot_size_v1 || k > constants.max_plot_size_v1 {
         return Err(InvalidProof::PlotSize {
@@ -229,7 +176,7 @@ pub fn verify_and_get_quality_string(
         });
     }
     let expected = pos_challenge(&plot_id, context.challenge_hash, context.sp_hash);
-    if expected != pos.challenge {
+    if expected != pos.challenge.0 {
         return Err(InvalidProof::ChallengeMismatch {
             expected: hex::encode(expected),
             got: hex::encode(pos.challenge),
@@ -248,36 +195,4 @@ pub fn verify_and_get_quality_string(
         plot_id: hex::encode(plot_id),
         k,
     })
-}
-
-// chia's JSON form of the local `ProofOfSpace`, taken from sickle-protocol's type so the chia_rs JSON
-// layout is written once. Needed because any crate that turns on sickle-streamable's `serde` feature
-// (the CLI does) makes every derived farmer message require it. Both types enforce the same wire rules
-// (flag byte < 4; a v2 proof has exactly one pool field), so a value parsed from the wire always
-// converts; a hand-built one that breaks them is shown as an error string instead of being dropped.
-sickle_streamable::cfg_json! {
-    impl sickle_streamable::json::ToJsonDict for ProofOfSpace {
-        fn to_json_dict(&self) -> serde_json::Value {
-            use sickle_streamable::Streamable as _;
-            match sickle_protocol::ProofOfSpace::from_bytes_unchecked(&self.to_bytes()) {
-                Ok(shared) => shared.to_json_dict(),
-                Err(err) => serde_json::Value::String(format!("invalid ProofOfSpace: {err}")),
-            }
-        }
-    }
-
-    impl sickle_streamable::json::FromJsonDict for ProofOfSpace {
-        fn from_json_dict(
-            value: &serde_json::Value,
-        ) -> Result<Self, sickle_streamable::json::JsonError> {
-            use sickle_streamable::Streamable as _;
-            let shared = sickle_protocol::ProofOfSpace::from_json_dict(value)?;
-            Self::from_bytes(&shared.to_bytes()).map_err(|_| {
-                sickle_streamable::json::JsonError::invalid(
-                    "ProofOfSpace",
-                    "does not re-encode as a valid proof of space",
-                )
-            })
-        }
-    }
 }

@@ -270,27 +270,27 @@ impl FarmerService {
                 .map(|entry| PoolDifficulty {
                     difficulty: entry.difficulty,
                     sub_slot_iters: shared.farmer.constants().pool_sub_slot_iters,
-                    pool_contract_puzzle_hash: entry.pool_contract_puzzle_hash,
+                    pool_contract_puzzle_hash: entry.pool_contract_puzzle_hash.into(),
                 })
                 .collect();
             let new = NewSignagePointHarvester2 {
-                challenge_hash: sp.challenge_hash,
+                challenge_hash: sp.challenge_hash.into(),
                 difficulty: sp.difficulty,
                 sub_slot_iters: sp.sub_slot_iters,
                 signage_point_index: sp.signage_point_index,
-                sp_hash: sp.challenge_chain_sp,
+                sp_hash: sp.challenge_chain_sp.into(),
                 pool_difficulties: pool_difficulties.clone(),
                 peak_height: sp.peak_height,
                 last_tx_height: sp.last_tx_height,
-                filter_challenge: sp.filter_challenge,
+                filter_challenge: sp.filter_challenge.map(Into::into),
             }
             .to_bytes();
             let old = NewSignagePointHarvester {
-                challenge_hash: sp.challenge_hash,
+                challenge_hash: sp.challenge_hash.into(),
                 difficulty: sp.difficulty,
                 sub_slot_iters: sp.sub_slot_iters,
                 signage_point_index: sp.signage_point_index,
-                sp_hash: sp.challenge_chain_sp,
+                sp_hash: sp.challenge_chain_sp.into(),
                 pool_difficulties,
                 filter_prefix_bits: prefix_bits(shared.farmer.constants(), sp.peak_height),
             }
@@ -516,8 +516,9 @@ impl FarmerService {
                 plot_identifier: proof.plot_identifier.clone(),
                 challenge_hash: proof.challenge_hash,
                 sp_hash: proof.sp_hash,
-                messages: vec![pending.message],
+                messages: vec![pending.message.into()],
                 message_data: None,
+                rc_block_unfinished: None,
             };
             tokio::spawn(async move { service.sign_partial(peer, request, pending).await });
         }

@@ -5,12 +5,13 @@
 
 use chia_bls::{PublicKey, SecretKey, Signature};
 use sickle_farmer::{
-    FarmerKeys, InvalidProof, PlotKeys, ProofContext, ProofKind, ProofOfSpace, SigningError,
-    verify_and_get_quality_string,
+    FarmerKeys, InvalidProof, PlotKeys, ProofContext, ProofOfSpace, ProofOfSpaceVersion,
+    SigningError, verify_and_get_quality_string,
 };
 use sickle_pos::ConsensusConstants;
 use sickle_pos::consensus::{PlotSize, calculate_iterations_quality};
 use sickle_pos::keys::{local_sk, master_sk_from_seed, sign_with_plot_key};
+use sickle_streamable::Streamable;
 
 const CHALLENGE_HASH: &str = "4628b646302039fb72862185cd5b60cb2f19e4bef63c0c4a65e0511410845b5c";
 const POS_CHALLENGE: &str = "9e3cad819c98cece0b8dfe70ebbb7d01aff086b96d28490ac2c4b0b408725883";
@@ -56,14 +57,14 @@ fn fixture() -> Fixture {
     let local_sk = local_sk(&master_sk_from_seed(&[0x42; 32]).unwrap());
     let plot_public_key = local_sk.public_key() + &farmer_pk;
     assert_eq!(hex::encode(plot_public_key.to_bytes()), PLOT_PK);
-    let proof = ProofOfSpace {
-        challenge: bytes32(POS_CHALLENGE),
-        pool_public_key: Some(pool_pk),
-        pool_contract_puzzle_hash: None,
+    let proof = ProofOfSpace::v1(
+        bytes32(POS_CHALLENGE).into(),
+        Some(pool_pk),
+        None,
         plot_public_key,
-        kind: ProofKind::V1 { k: 18 },
-        proof: hex::decode(PROOF).unwrap(),
-    };
+        18,
+        hex::decode(PROOF).unwrap(),
+    );
     Fixture {
         keys,
         farmer_pk,
@@ -135,7 +136,7 @@ fn the_proof_is_refused_where_chia_refuses_it() {
         Err(InvalidProof::NoPoolInfo)
     );
     let mut both = f.proof.clone();
-    both.pool_contract_puzzle_hash = Some([0x55; 32]);
+    both.pool_contract_puzzle_hash = Some([0x55; 32].into());
     assert_eq!(
         verify_and_get_quality_string(&both, &context(&testnet11, &challenge)),
         Err(InvalidProof::BothPoolInfo)
@@ -149,11 +150,9 @@ fn the_proof_is_refused_where_chia_refuses_it() {
     ));
     // v2 proofs are not active on this network.
     let mut v2 = f.proof.clone();
-    v2.kind = ProofKind::V2 {
-        plot_index: 0,
-        meta_group: 0,
-        strength: 2,
-    };
+    v2.version = ProofOfSpaceVersion::V2;
+    v2.size = 0;
+    v2.strength = 2;
     assert!(matches!(
         verify_and_get_quality_string(&v2, &context(&testnet11, &challenge)),
         Err(InvalidProof::V2NotActive { .. })
@@ -284,8 +283,8 @@ mod farmer_flow {
 
     fn new_proof(proof: ProofOfSpace) -> NewProofOfSpace {
         NewProofOfSpace {
-            challenge_hash: bytes32(CHALLENGE_HASH),
-            sp_hash: [0x22; 32],
+            challenge_hash: bytes32(CHALLENGE_HASH).into(),
+            sp_hash: [0x22; 32].into(),
             plot_identifier: format!("{QUALITY}/plots/plot-k18-solo.plot"),
             proof,
             signage_point_index: 7,
@@ -298,15 +297,15 @@ mod farmer_flow {
     fn respond(f: &Fixture, messages: [[u8; 32]; 2]) -> RespondSignatures {
         RespondSignatures {
             plot_identifier: format!("{QUALITY}/plots/plot-k18-solo.plot"),
-            challenge_hash: bytes32(CHALLENGE_HASH),
-            sp_hash: [0x22; 32],
+            challenge_hash: bytes32(CHALLENGE_HASH).into(),
+            sp_hash: [0x22; 32].into(),
             local_pk: f.local_sk.public_key(),
             farmer_pk: f.farmer_pk,
             message_signatures: messages
                 .iter()
                 .map(|m| {
                     (
-                        *m,
+                        (*m).into(),
                         sign_with_plot_key(&f.local_sk, m, &f.proof.plot_public_key),
                     )
                 })

@@ -17,7 +17,7 @@ use sickle_farmer::messages::{
     RespondSignatures, ids,
 };
 use sickle_farmer::{
-    Farmer, FarmerKeys, FarmerService, ProofKind, ProofOfSpace, RewardTargets, SignagePoint,
+    Farmer, FarmerKeys, FarmerService, ProofOfSpace, RewardTargets, SignagePoint,
     SignagePointSource, SimChain, SimChainConfig, WonBlock, serve_status,
 };
 use sickle_peer::handshake::node_type;
@@ -277,7 +277,7 @@ impl Harvester {
             let list = PlotSyncPathList {
                 identifier: id(n as u64 + 1),
                 data,
-                last: true,
+                r#final: true,
             };
             self.send(msg_type, list.to_bytes()).await;
             self.ok_response(i16::from(msg_type)).await;
@@ -309,14 +309,14 @@ fn plot() -> Plot {
     let keys = keys();
     let farmer_pk = keys.farmer_public_keys()[0];
     let local_sk = local_sk(&master_sk_from_seed(&[0x42; 32]).unwrap());
-    let proof = ProofOfSpace {
-        challenge: bytes32(POS_CHALLENGE),
-        pool_public_key: Some(keys.pool_public_keys()[0]),
-        pool_contract_puzzle_hash: None,
-        plot_public_key: local_sk.public_key() + &farmer_pk,
-        kind: ProofKind::V1 { k: 18 },
-        proof: hex::decode(PROOF).unwrap(),
-    };
+    let proof = ProofOfSpace::v1(
+        bytes32(POS_CHALLENGE).into(),
+        Some(keys.pool_public_keys()[0]),
+        None,
+        local_sk.public_key() + &farmer_pk,
+        18,
+        hex::decode(PROOF).unwrap(),
+    );
     Plot {
         local_sk,
         farmer_pk,
@@ -326,8 +326,8 @@ fn plot() -> Plot {
 
 fn new_proof(proof: ProofOfSpace) -> NewProofOfSpace {
     NewProofOfSpace {
-        challenge_hash: bytes32(CHALLENGE_HASH),
-        sp_hash: [0x22; 32],
+        challenge_hash: bytes32(CHALLENGE_HASH).into(),
+        sp_hash: [0x22; 32].into(),
         plot_identifier: format!("{QUALITY}/plots/plot-k18.plot"),
         proof,
         signage_point_index: 7,
@@ -348,9 +348,12 @@ fn sign(plot: &Plot, request: &RequestSignatures, wrong: bool) -> RespondSignatu
             .messages
             .iter()
             .map(|m| {
-                let signed = if wrong { [0x99; 32] } else { *m };
-                let share =
-                    sign_with_plot_key(&plot.local_sk, &signed, &plot.proof.plot_public_key);
+                let signed = if wrong { [0x99; 32].into() } else { *m };
+                let share = sign_with_plot_key(
+                    &plot.local_sk,
+                    signed.as_ref(),
+                    &plot.proof.plot_public_key,
+                );
                 (*m, share)
             })
             .collect(),

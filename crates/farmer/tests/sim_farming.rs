@@ -15,8 +15,8 @@ use sickle_farmer::messages::{
     NewProofOfSpace, NewSignagePointHarvester2, RequestSignatures, RespondSignatures, ids,
 };
 use sickle_farmer::{
-    Farmer, FarmerKeys, FarmerService, PlotNft, ProofKind, ProofOfSpace, RewardTargets,
-    SIM_NETWORK, SimChain, SimChainConfig, constants_for_network,
+    Farmer, FarmerKeys, FarmerService, PlotNft, ProofOfSpace, RewardTargets, SIM_NETWORK, SimChain,
+    SimChainConfig, constants_for_network,
 };
 use sickle_peer::handshake::node_type;
 use sickle_peer::{PeerConfig, PeerEvent, ServerConfig, TlsSetup, connect};
@@ -95,14 +95,14 @@ async fn harvest(
                     if iters >= sp_interval_iters(&constants, sp.sub_slot_iters).unwrap() {
                         continue;
                     }
-                    let proof = ProofOfSpace {
-                        challenge,
-                        pool_public_key: memo.pool_public_key().copied(),
-                        pool_contract_puzzle_hash: memo.pool_contract_puzzle_hash().copied(),
+                    let proof = ProofOfSpace::v1(
+                        challenge.into(),
+                        memo.pool_public_key().copied(),
+                        memo.pool_contract_puzzle_hash().copied().map(Into::into),
                         plot_public_key,
-                        kind: ProofKind::V1 { k: plot.k() },
-                        proof: plot.full_proof(&challenge, index).unwrap(),
-                    };
+                        plot.k(),
+                        plot.full_proof(&challenge, index).unwrap(),
+                    );
                     let message = NewProofOfSpace {
                         challenge_hash: sp.challenge_hash,
                         sp_hash: sp.sp_hash,
@@ -135,7 +135,12 @@ async fn harvest(
                     message_signatures: request
                         .messages
                         .iter()
-                        .map(|m| (*m, sign_with_plot_key(&local_sk, m, &plot_public_key)))
+                        .map(|m| {
+                            (
+                                *m,
+                                sign_with_plot_key(&local_sk, m.as_ref(), &plot_public_key),
+                            )
+                        })
                         .collect(),
                     include_source_signature_data: false,
                     farmer_reward_address_override: None,

@@ -149,6 +149,18 @@ impl<const N: usize> From<BytesN<N>> for [u8; N] {
     }
 }
 
+impl<const N: usize> PartialEq<[u8; N]> for BytesN<N> {
+    fn eq(&self, other: &[u8; N]) -> bool {
+        self.0 == *other
+    }
+}
+
+impl<const N: usize> PartialEq<BytesN<N>> for [u8; N] {
+    fn eq(&self, other: &BytesN<N>) -> bool {
+        *self == other.0
+    }
+}
+
 impl<const N: usize> TryFrom<&[u8]> for BytesN<N> {
     type Error = std::array::TryFromSliceError;
     fn try_from(bytes: &[u8]) -> Result<Self, Self::Error> {
