@@ -1,8 +1,8 @@
 //! Consensus constants for a network id, built from a chia root's YAML the way chia-blockchain
 //! 2.7.5's farmer builds them (chia/farmer/start_farmer.py): `DEFAULT_CONSTANTS`, then
 //! `update_testnet_overrides`, then `network_overrides.constants[selected_network]` by name.
-//! The constants and the override rules are [`sickle_pos::ConsensusConstants`]'s; this module
-//! reads the YAML values and adds Sickle's local `sim` network.
+//! The constants, the override rules and Sickle's local `sim` network are
+//! [`sickle_pos::ConsensusConstants`]'s; this module reads the YAML values.
 //!
 //! A known constant with a value of the wrong type is an error naming the key; names Sickle does
 //! not model are ignored, as chia ignores names it does not know.
@@ -10,10 +10,8 @@
 use serde_yaml::Value;
 use sickle_pos::ConsensusConstants;
 use sickle_pos::consensus::{ConsensusError, OverrideValue};
+pub use sickle_pos::consensus::{SIM_NETWORK, sim_overrides};
 use thiserror::Error;
-
-/// The id of Sickle's local simulation network.
-pub const SIM_NETWORK: &str = "sim";
 
 /// Network overrides that cannot be applied.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -38,37 +36,15 @@ pub enum ConstantsError {
     Consensus(#[from] ConsensusError),
 }
 
-/// The overrides of Sickle's `sim` network, applied before the root's own: chia's mainnet
-/// defaults, but k ≥ 18 plots, 2^26 sub-slot iterations, difficulty 1 and a difficulty constant
-/// factor of 2^42 (instead of 2^67), so a k=18 plot that passes the filter usually has a proof
-/// good enough for a block. Harvesters must use the same constants (a chia harvester reads them
-/// from its root's `network_overrides.constants.sim`).
-pub fn sim_overrides() -> Vec<(String, OverrideValue)> {
-    [
-        ("MIN_PLOT_SIZE_V1", 18),
-        ("SUB_SLOT_ITERS_STARTING", 1 << 26),
-        ("DIFFICULTY_STARTING", 1),
-        ("HARD_FORK_HEIGHT", 0),
-        ("DIFFICULTY_CONSTANT_FACTOR", 1 << 42),
-    ]
-    .into_iter()
-    .map(|(name, value)| (name.to_owned(), OverrideValue::Int(value)))
-    .collect()
-}
-
 /// The constants of `network` with the YAML `overrides` for it (`None` when the root has none).
 pub fn constants_for_network(
     network: &str,
     overrides: Option<&Value>,
 ) -> Result<ConsensusConstants, ConstantsError> {
-    let mut list = if network == SIM_NETWORK {
-        sim_overrides()
-    } else {
-        Vec::new()
+    let list = match overrides {
+        Some(overrides) => overrides_from_yaml(network, overrides)?,
+        None => Vec::new(),
     };
-    if let Some(overrides) = overrides {
-        list.extend(overrides_from_yaml(network, overrides)?);
-    }
     Ok(ConsensusConstants::for_network(network, &list)?)
 }
 

@@ -9,8 +9,8 @@
 mod constants;
 
 pub use constants::{
-    ConsensusConstants, MAINNET_GENESIS_CHALLENGE, OverrideOutcome, OverrideValue,
-    testnet11_overrides,
+    ConsensusConstants, MAINNET_GENESIS_CHALLENGE, OverrideOutcome, OverrideValue, SIM_NETWORK,
+    sim_overrides, testnet11_overrides,
 };
 use num_bigint::BigUint;
 use sha2::{Digest, Sha256};

@@ -325,3 +325,23 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn sim_network_defaults_lose_to_the_roots_overrides() {
+    let sim = ConsensusConstants::for_network(consensus::SIM_NETWORK, &[]).unwrap();
+    assert_eq!(sim.min_plot_size_v1, 18);
+    assert_eq!(sim.difficulty_starting, 1);
+    assert_eq!(sim.sub_slot_iters_starting, 1 << 26);
+    assert_eq!(sim.hard_fork_height, 0);
+    assert!(sim.testnet);
+    let root = [("MIN_PLOT_SIZE_V1".to_owned(), OverrideValue::Int(20))];
+    let sim = ConsensusConstants::for_network(consensus::SIM_NETWORK, &root).unwrap();
+    assert_eq!(sim.min_plot_size_v1, 20);
+    assert_eq!(sim.difficulty_starting, 1);
+    // Other networks do not get the sim defaults.
+    let other = ConsensusConstants::for_network("testnet99", &[]).unwrap();
+    assert_eq!(
+        other.min_plot_size_v1,
+        ConsensusConstants::mainnet().min_plot_size_v1
+    );
+}

@@ -228,6 +228,13 @@ impl ConsensusConstants {
                 constants.soft_fork9_height = 3_924_000;
             }
         }
+        if network_id == SIM_NETWORK {
+            for (name, value) in sim_overrides() {
+                if !given(&name) {
+                    constants.apply_override(&name, &value)?;
+                }
+            }
+        }
         if network_id == "testneta" {
             if !given("HARD_FORK_HEIGHT") {
                 constants.hard_fork_height = 3_693_395;
@@ -321,6 +328,27 @@ impl ConsensusConstants {
         }
         Ok(OverrideOutcome::Applied)
     }
+}
+
+/// The id of Sickle's local simulation network (not a chia network).
+pub const SIM_NETWORK: &str = "sim";
+
+/// The defaults of Sickle's `sim` network, applied by [`ConsensusConstants::for_network`] under
+/// the root's own overrides: chia's mainnet defaults, but k ≥ 18 plots, 2^26 sub-slot
+/// iterations, difficulty 1 and a difficulty constant factor of 2^42 (instead of 2^67), so a
+/// k=18 plot that passes the filter usually has a proof good enough for a block. A chia service
+/// on a `sim` root needs the same values in its `network_overrides.constants.sim`.
+pub fn sim_overrides() -> Vec<(String, OverrideValue)> {
+    [
+        ("MIN_PLOT_SIZE_V1", 18),
+        ("SUB_SLOT_ITERS_STARTING", 1 << 26),
+        ("DIFFICULTY_STARTING", 1),
+        ("HARD_FORK_HEIGHT", 0),
+        ("DIFFICULTY_CONSTANT_FACTOR", 1 << 42),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_owned(), OverrideValue::Int(value)))
+    .collect()
 }
 
 /// `network_overrides.constants.testnet11` of chia 2.7.5's `initial-config.yaml`.
