@@ -234,8 +234,13 @@ impl FarmerService {
     }
 
     /// The settings chia's farmer uses for harvester connections on `network`.
+    /// Every inbound payload of a harvester-link type is strictly decoded before it is delivered
+    /// (sickle-peer's `harvester_link_check`): one that does not decode closes the connection with
+    /// 1002, as chia's handlers do.
     pub fn peer_config(network: &str, port: u16) -> PeerConfig {
-        PeerConfig::new(network, node_type::FARMER, port)
+        let mut config = PeerConfig::new(network, node_type::FARMER, port);
+        config.payload_check = Some(sickle_peer::harvester_link_check);
+        config
     }
 
     async fn signage_points(&self, shutdown: CancellationToken) {

@@ -166,7 +166,7 @@ async fn farm(
         harvester,
         config.farmer_peers.clone(),
         tls,
-        PeerConfig::new(config.network.clone(), HARVESTER_NODE_TYPE, 0),
+        peer_config(&config.network),
         Duration::from_secs(config.refresh.interval_seconds.max(1)),
         shutdown,
     )
@@ -258,4 +258,12 @@ fn check(config: &HarvesterConfig) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// chia's client settings for a harvester, with every inbound harvester-link payload strictly
+/// decoded before delivery (a farmer's malformed message closes the link with 1002, as in chia).
+fn peer_config(network: &str) -> PeerConfig {
+    let mut peer = PeerConfig::new(network, HARVESTER_NODE_TYPE, 0);
+    peer.payload_check = Some(sickle_peer::harvester_link_check);
+    peer
 }
