@@ -3,6 +3,7 @@
 //! | command | module |
 //! |---|---|
 //! | `sickle certs init` | [`certs`] |
+//! | `sickle demo` | [`demo`] |
 //! | `sickle msg decode/encode` | [`msg`] |
 //! | `sickle plots show/check/prove` | [`plots`] |
 //! | `sickle proof verify` | [`proof`] |
@@ -11,6 +12,7 @@
 //! with nothing on stdout.
 
 mod certs;
+mod demo;
 mod msg;
 mod plots;
 mod proof;
@@ -19,7 +21,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 /// The error a command ends with: printed as one line, exit code 1.
-type CmdResult = Result<(), Box<dyn std::error::Error>>;
+type CmdResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
 #[derive(Parser)]
 #[command(
@@ -37,6 +39,8 @@ enum Command {
     /// Create chia-style TLS certificates (private CA and node certificates).
     #[command(subcommand)]
     Certs(certs::CertsCommand),
+    /// Run a throwaway farm on loopback: a farmer and harvesters over mutual TLS, live.
+    Demo(demo::DemoArgs),
     /// Decode and encode protocol messages (chia's to_json_dict JSON <-> Streamable hex).
     #[command(subcommand)]
     Msg(msg::MsgCommand),
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Certs(cmd) => certs::run(cmd),
+        Command::Demo(args) => demo::run(args),
         Command::Msg(cmd) => msg::run(cmd),
         Command::Plots(cmd) => plots::run(cmd),
         Command::Proof(cmd) => proof::run(cmd),
