@@ -75,6 +75,9 @@ struct Shared {
 pub struct FarmerService {
     shared: Arc<Mutex<Shared>>,
     handshake: Arc<Vec<u8>>,
+    /// Partial-signing exchanges, which outlive the message that started them; `run` waits for
+    /// them before it returns.
+    partial_tasks: TaskTracker,
 }
 
 impl std::fmt::Debug for FarmerService {
@@ -111,6 +114,7 @@ impl FarmerService {
                 blocks_recorded: 0,
             })),
             handshake: Arc::new(handshake.to_bytes()),
+            partial_tasks: TaskTracker::new(),
         }
     }
 
@@ -231,6 +235,9 @@ impl FarmerService {
         }
         tracker.close();
         tracker.wait().await;
+        // The connections are closed, so a pending signature request fails at once.
+        self.partial_tasks.close();
+        self.partial_tasks.wait().await;
     }
 
     /// The settings chia's farmer uses for harvester connections on `network`.
@@ -525,7 +532,8 @@ impl FarmerService {
                 message_data: None,
                 rc_block_unfinished: None,
             };
-            tokio::spawn(async move { service.sign_partial(peer, request, pending).await });
+            self.partial_tasks
+                .spawn(async move { service.sign_partial(peer, request, pending).await });
         }
         Ok(())
     }
