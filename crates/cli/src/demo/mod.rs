@@ -274,10 +274,25 @@ async fn demo(args: DemoArgs) -> CmdResult {
     let mut totals = Totals::read(&farm.farmer, &farm.harvesters);
     // The harvesters are gone now; report the plots they had.
     totals.plots = most_plots;
+    // Signage points made while stopping have no line of their own; the last line covers them.
+    while let Ok(event) = events.try_recv() {
+        match event {
+            ChainEvent::SignagePoint(_) => count += 1,
+            ChainEvent::Block(block) => {
+                let number = farm.numbers.get(&hex::encode(block.harvester)).copied();
+                *blocks_by.entry(number.unwrap_or(0)).or_default() += 1;
+            }
+        }
+    }
     if let Some((number, sp, then)) = previous.take() {
         let line = view::signage_point_line(number, &sp, &totals.since(&then));
+        let also = match count.saturating_sub(number) {
+            0 => String::new(),
+            1 => format!("  (with sp {count}, made while stopping)"),
+            _ => format!("  (with sp {}-{count}, made while stopping)", number + 1),
+        };
         println!(
-            "{line}{}",
+            "{line}{}{also}",
             view::blocks_by_harvester(&blocks_by, harvester_count)
         );
     }
