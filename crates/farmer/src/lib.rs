@@ -4,6 +4,32 @@
 //!
 //! The protocol logic is sans-IO; only the service layer uses tokio.
 //!
+//! A farmer on the simulated chain; [`FarmerService::run`] then serves harvesters on a listener
+//! with mutual TLS until its shutdown token fires (`sickle demo` and the `sickle-farmer` binary
+//! do exactly that):
+//!
+//! ```
+//! use sickle_farmer::{
+//!     Farmer, FarmerKeys, FarmerService, RewardTargets, SIM_NETWORK, SignagePointSource,
+//!     SimChain, SimChainConfig, constants_for_network,
+//! };
+//! use sickle_pos::keys::master_sk_from_seed;
+//!
+//! let constants = constants_for_network(SIM_NETWORK, None)?;
+//! let mut chain = SimChain::new(SimChainConfig::new(constants.clone()))?;
+//! let first = chain.next_signage_point();
+//! assert_eq!(first.signage_point_index, 0);
+//!
+//! let master = master_sk_from_seed(&[7; 32]).ok_or("seed too short")?;
+//! let keys = FarmerKeys::from_master_sk(&master);
+//! let targets = RewardTargets { farmer: [0x66; 32], pool: [0x77; 32] };
+//! let farmer = Farmer::new(constants, SIM_NETWORK, keys.clone(), targets);
+//! let service = FarmerService::new(SIM_NETWORK, farmer, Box::new(chain), keys.pool_public_keys());
+//! let status = service.status();
+//! assert_eq!((status.network.as_str(), status.harvesters.len()), ("sim", 0));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! | module | what |
 //! |---|---|
 //! | [`config`] | the chia root: `farmer:` section, selected network, overrides, certificate paths |

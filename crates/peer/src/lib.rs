@@ -3,6 +3,30 @@
 //! per binary frame, the handshake, then requests matched to responses by id and everything else
 //! delivered as events.
 //!
+//! Two peers after the chia handshake; [`connect`] and [`serve`] do the same over TCP and mutual
+//! TLS ([`TlsSetup`]), and [`pair()`] runs the real framing and handshake in memory:
+//!
+//! ```
+//! use sickle_peer::handshake::node_type;
+//! use sickle_peer::{PeerConfig, PeerEvent, pair};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let harvester = PeerConfig::new("mainnet", node_type::HARVESTER, 0);
+//! let farmer = PeerConfig::new("mainnet", node_type::FARMER, 8447);
+//! let (mut dialler, acceptor) = pair(&harvester, &farmer).await?;
+//! assert_eq!(acceptor.peer.info().node_type(), node_type::HARVESTER);
+//!
+//! // harvester_handshake (id 3) with two empty key lists, as a notification (no message id).
+//! acceptor.peer.notify(3, vec![0u8; 8]).await?;
+//! match dialler.events.recv().await {
+//!     Some(PeerEvent::Message(message)) => assert_eq!((message.msg_type, message.id), (3, None)),
+//!     other => panic!("expected the message, got {other:?}"),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! | module | what |
 //! |---|---|
 //! | [`certs`] | chia-style RSA-2048 CA and node certificates (`sickle certs init`) |

@@ -4,6 +4,37 @@
 //! Sans-IO: the prover reads through [`ReadAt`] (positional reads, implemented for `File` and byte
 //! slices), so one handle serves concurrent lookups and tests or fuzzers pass plain bytes.
 //!
+//! Open a plot, look up the qualities for a signage point and check a full proof, as a harvester
+//! and a farmer do (the values are those of harvester-farmer §12.4):
+//!
+//! ```
+//! use sickle_pos::consensus::{passes_plot_filter, pos_challenge};
+//! use sickle_pos::{Plot, validate_proof};
+//!
+//! // Any `ReadAt` works: a `File`, or bytes in memory.
+//! let path = sickle_vectors::data_dir().join("plots/k18-solo.plot");
+//! let plot = Plot::open(std::fs::File::open(path)?)?;
+//! assert_eq!(plot.k(), 18);
+//!
+//! let mut challenge_hash = [0u8; 32];
+//! hex::decode_to_slice(
+//!     "4628b646302039fb72862185cd5b60cb2f19e4bef63c0c4a65e0511410845b5c",
+//!     &mut challenge_hash,
+//! )?;
+//! let sp_hash = [0x22; 32];
+//! assert!(passes_plot_filter(0, plot.plot_id(), &challenge_hash, &sp_hash));
+//!
+//! let challenge = pos_challenge(plot.plot_id(), &challenge_hash, &sp_hash);
+//! let qualities = plot.qualities_for_challenge(&challenge)?;
+//! for (index, quality) in qualities.iter().enumerate() {
+//!     let proof = plot.full_proof(&challenge, index)?;
+//!     // The verifier recomputes the quality string from the proof alone.
+//!     assert_eq!(validate_proof(plot.plot_id(), plot.k(), &challenge, &proof), Some(*quality));
+//! }
+//! # assert!(!qualities.is_empty());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! | module | what |
 //! |---|---|
 //! | [`plot`] | [`Plot`]: open a plot, `qualities_for_challenge`, `full_proof` |

@@ -6,6 +6,31 @@
 //! | unit struct (`struct X;` or `struct X {}`) | zero bytes |
 //! | fieldless `#[repr(u8)]` enum | one byte, the discriminant; unknown values are rejected |
 //!
+//! ```
+//! use sickle_streamable::{Bytes32, Streamable};
+//!
+//! #[derive(Streamable, Debug, PartialEq)]
+//! #[repr(u8)]
+//! enum NodeKind {
+//!     Harvester = 2,
+//!     Farmer = 3,
+//! }
+//!
+//! #[derive(Streamable, Debug, PartialEq)]
+//! struct Announce {
+//!     kind: NodeKind,
+//!     node_id: Bytes32,
+//!     plots: Vec<u32>,
+//! }
+//!
+//! let value = Announce { kind: NodeKind::Farmer, node_id: Bytes32::new([1; 32]), plots: vec![7] };
+//! let bytes = value.to_bytes();
+//! assert_eq!(bytes.len(), 1 + 32 + 4 + 4);
+//! assert_eq!(Announce::from_bytes(&bytes)?, value);
+//! assert!(NodeKind::from_bytes(&[9]).is_err());
+//! # Ok::<(), sickle_streamable::Error>(())
+//! ```
+//!
 //! The derive also emits `ToJsonDict` / `FromJsonDict` impls wrapped in
 //! `sickle_streamable::cfg_json!`, so they exist exactly when sickle-streamable's `serde` feature
 //! is on. Anything else (tuple structs, enums without `#[repr(u8)]` or with data, unions, generic

@@ -8,6 +8,13 @@
 //! | `protocol/` | protocol message encodings | `xtask/py/gen_protocol.py` |
 //! | `plots/`, `pos/` | k=18 plots and their qualities/proofs | `xtask/py/gen_plots.py` |
 //!
+//! ```
+//! let accepted = sickle_vectors::read_json("streamable/accepted.json");
+//! assert!(accepted["cases"].as_array().is_some_and(|cases| !cases.is_empty()));
+//! let plot = sickle_vectors::data_dir().join("plots/k18-solo.plot");
+//! assert!(plot.is_file());
+//! ```
+//!
 //! See `README.md` for provenance and how to regenerate (`cargo xtask gen-vectors`).
 //!
 //! # Feature flags
