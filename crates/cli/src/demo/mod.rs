@@ -6,7 +6,8 @@
 //!    ▲ mutual TLS (sickle-peer)
 //! N × sickle-harvester service, each with its own certificate, all farming the same plots
 //! live view (view.rs): one line per signage point from the services' own counters
-//! Ctrl-C / SIGTERM / --duration ─► harvesters stop, then the farmer, then the temp dir goes
+//! Ctrl-C / SIGTERM / --duration ─► no more signage points, a pause for the last one's work,
+//!                                  harvesters stop, then the farmer, then the temp dir goes
 //! ```
 //!
 //! The services are the same libraries the `sickle-farmer` and `sickle-harvester` binaries run;
@@ -38,7 +39,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::CmdResult;
-use view::{ChainEvent, ObservedChain, Totals};
+use view::{ObservedChain, Totals};
 
 /// Most harvesters `--harvesters` accepts (each gets its own RSA-2048 certificate).
 pub const MAX_HARVESTERS: usize = 100;
@@ -46,6 +47,11 @@ pub const MAX_HARVESTERS: usize = 100;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long stopping may take before the demo stops waiting.
 const STOP_TIMEOUT: Duration = Duration::from_secs(10);
+/// The interval the farmer service's own ticker gets: longer than any demo.
+const IDLE_TICKER: Duration = Duration::from_secs(7 * 24 * 3600);
+/// Bounds of the pause between the last signage point and closing the links.
+const DRAIN_MIN: Duration = Duration::from_millis(500);
+const DRAIN_MAX: Duration = Duration::from_secs(2);
 /// Per-plot lookup deadline, as `sickle-harvester`'s default.
 const LOOKUP_DEADLINE: Duration = Duration::from_secs(8);
 
@@ -182,14 +188,20 @@ async fn demo(args: DemoArgs) -> CmdResult {
         started.elapsed().as_millis()
     );
 
-    let (events_tx, mut events) = mpsc::channel(1024);
-    let mut farm = start(&args, &root, &keys, plot_dir, events_tx).await?;
+    let (blocks_tx, mut blocks) = mpsc::channel(1024);
+    let mut farm = start(&args, &root, &keys, plot_dir, blocks_tx).await?;
 
     let deadline = args
         .duration
         .map(|seconds| tokio::time::Instant::now() + Duration::from_secs(seconds));
     let connect_deadline = tokio::time::Instant::now() + CONNECT_TIMEOUT;
     let mut tick = tokio::time::interval(Duration::from_millis(200));
+    // The demo is the chain's clock (see `start`); the first signage point comes one interval
+    // after start, when the harvesters had a chance to connect, as with the service's ticker.
+    let sp_interval = Duration::from_millis(args.sp_interval_ms);
+    let mut sp_tick =
+        tokio::time::interval_at(tokio::time::Instant::now() + sp_interval, sp_interval);
+    sp_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut connected: BTreeMap<String, usize> = BTreeMap::new();
     let mut synced: BTreeMap<String, usize> = BTreeMap::new();
     let mut hinted_keys = false;
@@ -204,23 +216,21 @@ async fn demo(args: DemoArgs) -> CmdResult {
         tokio::select! {
             signal = signals.recv() => break Stop::Signal(signal),
             () = sleep_until(deadline) => break Stop::Duration,
-            event = events.recv() => match event {
-                Some(ChainEvent::SignagePoint(sp)) => {
-                    let now = Totals::read(&farm.farmer, &farm.harvesters);
-                    if let Some((number, sp, then)) = previous.take() {
-                        let line = view::signage_point_line(number, &sp, &now.since(&then));
-                        println!("{line}{}", view::blocks_by_harvester(&blocks_by, harvester_count));
-                        blocks_by.clear();
-                    }
-                    most_plots = most_plots.max(now.plots);
-                    count += 1;
-                    previous = Some((count, sp, now));
+            _ = sp_tick.tick() => {
+                let now = Totals::read(&farm.farmer, &farm.harvesters);
+                if let Some((number, sp, then)) = previous.take() {
+                    let line = view::signage_point_line(number, &sp, &now.since(&then));
+                    println!("{line}{}", view::blocks_by_harvester(&blocks_by, harvester_count));
+                    blocks_by.clear();
                 }
-                Some(ChainEvent::Block(block)) => {
-                    let number = farm.numbers.get(&hex::encode(block.harvester)).copied();
-                    *blocks_by.entry(number.unwrap_or(0)).or_default() += 1;
-                }
-                None => break Stop::Duration,
+                most_plots = most_plots.max(now.plots);
+                count += 1;
+                let sp = farm.farmer.broadcast_next().await;
+                previous = Some((count, sp, now));
+            }
+            block = blocks.recv() => if let Some(block) = block {
+                let number = farm.numbers.get(&hex::encode(block.harvester)).copied();
+                *blocks_by.entry(number.unwrap_or(0)).or_default() += 1;
             },
             _ = tick.tick() => {
                 let status = farm.farmer.status();
@@ -270,32 +280,27 @@ async fn demo(args: DemoArgs) -> CmdResult {
         ),
     }
     let seconds = run_started.elapsed().as_secs_f64();
-    stop_farm(&mut farm).await;
+    // No more signage points: give the last one's proofs, signatures and partials time to
+    // finish, so closing the links cuts nothing off, then stop harvesters and farmer.
+    tokio::time::sleep(sp_interval.clamp(DRAIN_MIN, DRAIN_MAX)).await;
     let mut totals = Totals::read(&farm.farmer, &farm.harvesters);
-    // The harvesters are gone now; report the plots they had.
-    totals.plots = most_plots;
-    // Signage points made while stopping have no line of their own; the last line covers them.
-    while let Ok(event) = events.try_recv() {
-        match event {
-            ChainEvent::SignagePoint(_) => count += 1,
-            ChainEvent::Block(block) => {
-                let number = farm.numbers.get(&hex::encode(block.harvester)).copied();
-                *blocks_by.entry(number.unwrap_or(0)).or_default() += 1;
-            }
-        }
+    most_plots = most_plots.max(totals.plots);
+    while let Ok(block) = blocks.try_recv() {
+        let number = farm.numbers.get(&hex::encode(block.harvester)).copied();
+        *blocks_by.entry(number.unwrap_or(0)).or_default() += 1;
     }
     if let Some((number, sp, then)) = previous.take() {
         let line = view::signage_point_line(number, &sp, &totals.since(&then));
-        let also = match count.saturating_sub(number) {
-            0 => String::new(),
-            1 => format!("  (with sp {count}, made while stopping)"),
-            _ => format!("  (with sp {}-{count}, made while stopping)", number + 1),
-        };
         println!(
-            "{line}{}{also}",
+            "{line}{}",
             view::blocks_by_harvester(&blocks_by, harvester_count)
         );
     }
+    stop_farm(&mut farm).await;
+    // Anything that still arrived while the links closed counts in the summary.
+    totals = Totals::read(&farm.farmer, &farm.harvesters);
+    // The harvesters are gone now; report the plots they had.
+    totals.plots = most_plots;
     println!("{}", view::summary_text(&totals, harvester_count, seconds));
 
     if args.keep {
@@ -322,16 +327,19 @@ async fn start(
     root: &std::path::Path,
     keys: &farm::Keys,
     plot_dir: PathBuf,
-    events: mpsc::Sender<ChainEvent>,
+    blocks: mpsc::Sender<sickle_farmer::WonBlock>,
 ) -> CmdResult<Farm> {
     let mut constants = constants_for_network(SIM_NETWORK, None)?;
     // Filter off: every plot is looked up at every signage point.
     constants.number_zero_bits_plot_filter_v1 = 0;
 
     let mut chain = SimChainConfig::new(constants.clone());
-    chain.sp_interval = Some(Duration::from_millis(args.sp_interval_ms));
+    // The demo ticks the signage points itself (`broadcast_next`, what the service's own ticker
+    // calls) so that at the end it can stop the chain first and let the last signage point's
+    // work finish before the links close; the service's ticker is left idle.
+    chain.sp_interval = Some(IDLE_TICKER);
     chain.seed = constants.genesis_challenge;
-    let chain = ObservedChain::new(SimChain::new(chain)?, events);
+    let chain = ObservedChain::new(SimChain::new(chain)?, blocks);
     // Rewards go to fixed puzzle hashes: nothing is ever spent on a simulated chain.
     let targets = RewardTargets {
         farmer: [0x66; 32],

@@ -1,11 +1,10 @@
-//! The demo's live view: the simulated chain wrapped so each signage point is announced, and the
-//! farmer's status plus the harvesters' metrics read as totals whose differences make one line
-//! per signage point.
+//! The demo's live view: the farmer's status plus the harvesters' metrics read as totals, whose
+//! differences make one line per signage point, and the simulated chain wrapped so each won block
+//! can be credited to the harvester that found it.
 //!
 //! ```text
-//! SimChain ─► ObservedChain ─► FarmerService (fan-out)        ─► harvesters ─► proofs ─► farmer
-//!                  └─ ChainEvent::SignagePoint ─► view: print the previous SP's line
-//!                                                 (Totals now − Totals at that SP), then snapshot
+//! demo tick ─► Totals::read (closes the previous SP's line) ─► FarmerService::broadcast_next
+//!                 ─► harvesters ─► proofs ─► farmer ─► ObservedChain::submit_block ─► view
 //! ```
 //!
 //! Everything the view prints is a counter the services keep anyway ([`sickle_farmer::Status`],
@@ -22,32 +21,17 @@ use sickle_harvester::farmer_link::Harvester;
 use sickle_pos::ConsensusConstants;
 use tokio::sync::mpsc;
 
-/// What the chain tells the view.
-#[derive(Debug)]
-pub enum ChainEvent {
-    /// A signage point was made (its fan-out follows).
-    SignagePoint(SignagePoint),
-    /// The farmer declared a block.
-    Block(WonBlock),
-}
-
-/// The simulated chain, announcing its signage points and blocks on a bounded channel. A full
-/// channel drops the announcement (the view misses a line), never the signage point.
+/// The simulated chain, announcing the blocks it takes on a bounded channel. A full channel
+/// drops the announcement (the view misses one credit), never the block.
 pub struct ObservedChain {
     chain: SimChain,
-    events: mpsc::Sender<ChainEvent>,
+    blocks: mpsc::Sender<WonBlock>,
 }
 
 impl ObservedChain {
     /// Wraps `chain`.
-    pub fn new(chain: SimChain, events: mpsc::Sender<ChainEvent>) -> Self {
-        Self { chain, events }
-    }
-
-    fn announce(&self, event: ChainEvent) {
-        if let Err(err) = self.events.try_send(event) {
-            tracing::debug!(%err, "live view behind; chain event not shown");
-        }
+    pub fn new(chain: SimChain, blocks: mpsc::Sender<WonBlock>) -> Self {
+        Self { chain, blocks }
     }
 }
 
@@ -61,9 +45,7 @@ impl SignagePointSource for ObservedChain {
     }
 
     fn next_signage_point(&mut self) -> SignagePoint {
-        let sp = self.chain.next_signage_point();
-        self.announce(ChainEvent::SignagePoint(sp.clone()));
-        sp
+        self.chain.next_signage_point()
     }
 
     fn pool_difficulties(&self) -> Vec<PoolDifficultyEntry> {
@@ -71,7 +53,9 @@ impl SignagePointSource for ObservedChain {
     }
 
     fn submit_block(&mut self, block: WonBlock) {
-        self.announce(ChainEvent::Block(block.clone()));
+        if let Err(err) = self.blocks.try_send(block.clone()) {
+            tracing::debug!(%err, "live view behind; block not credited");
+        }
         self.chain.submit_block(block);
     }
 }
