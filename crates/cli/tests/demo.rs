@@ -140,3 +140,15 @@ fn ctrl_c_stops_everything_and_removes_the_farm() {
     let farm = farm_directory(&stdout);
     assert!(!farm.exists(), "{} left behind", farm.display());
 }
+
+#[test]
+fn bad_flags_fail_before_anything_starts() {
+    let output = sickle()
+        .args(["demo", "--plots", "/nonexistent/sickle-demo-plots"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty(), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("not a directory"), "{stderr}");
+}

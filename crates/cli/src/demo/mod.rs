@@ -123,6 +123,21 @@ async fn demo(args: DemoArgs) -> CmdResult {
     let harvester_count = usize::from(args.harvesters);
     let mut signals =
         Signals::new().map_err(|err| format!("cannot listen for Ctrl-C and SIGTERM: {err}"))?;
+    // Flags first, so a typo fails before anything is created.
+    let keys = match &args.keys {
+        Some(file) => farm::Keys::from_file(file)?,
+        None => farm::Keys::fixture()?,
+    };
+    let own_plots = match &args.plots {
+        Some(plots) if !plots.is_dir() => {
+            return Err(format!("--plots {}: not a directory", plots.display()).into());
+        }
+        Some(plots) => Some(
+            std::path::absolute(plots)
+                .map_err(|err| format!("--plots {}: {err}", plots.display()))?,
+        ),
+        None => None,
+    };
     let dir = tempfile::Builder::new()
         .prefix("sickle-demo-")
         .tempdir()
@@ -130,18 +145,8 @@ async fn demo(args: DemoArgs) -> CmdResult {
     let root = dir.path().to_path_buf();
     println!("Sickle demo: a farmer and {harvester_count} harvester(s) on 127.0.0.1, network sim");
     println!("farm directory {}", root.display());
-
-    let keys = match &args.keys {
-        Some(file) => farm::Keys::from_file(file)?,
-        None => farm::Keys::fixture()?,
-    };
-    let plot_dir = match &args.plots {
+    let plot_dir = match own_plots {
         Some(plots) => {
-            if !plots.is_dir() {
-                return Err(format!("--plots {}: not a directory", plots.display()).into());
-            }
-            let plots = std::path::absolute(plots)
-                .map_err(|err| format!("--plots {}: {err}", plots.display()))?;
             println!("  plots: {} (read in place)", plots.display());
             plots
         }
