@@ -27,7 +27,7 @@ enum Command {
     GenVectors,
     /// Print the path of the reference venv's python, creating the venv if needed.
     Venv,
-    /// Check sickle-peer against the real chia 2.7.5 farmer and harvester (both directions).
+    /// Farm with the real chia 2.7.5 services: sickle-harvester for a chia farmer, chia harvesters for sickle-farmer.
     Interop,
     /// Run every cargo-fuzz target in fuzz/ (needs `cargo install cargo-fuzz`).
     Fuzz {
