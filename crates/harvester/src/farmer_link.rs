@@ -1,6 +1,8 @@
 //! One farmer connection, harvester side (chia/harvester/harvester_api.py): the handshake's keys
 //! start plot loading, signage points are answered with proofs and `farming_info`, signature
-//! requests are signed, `request_plots` is answered in the farmer's format. Plot sync over the link is not wired in yet (see [`crate::plot_sync`]).
+//! requests are signed, `request_plots` is answered in the farmer's format, and the plot sync
+//! sender ([`crate::plot_sync`]) is driven after every refresh and answered by the farmer's
+//! `plot_sync_response`s.
 //!
 //! Each signage point runs in its own task so signage points overlap as in chia; shutdown
 //! stops reading and waits for those tasks to finish sending.
