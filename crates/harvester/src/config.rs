@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::{Mapping, Value};
 use sickle_pos::ConsensusConstants;
-use sickle_pos::consensus::{ConsensusError, OverrideValue};
+use sickle_pos::consensus::yaml::{ConstantsError, constants_for_network};
 use thiserror::Error;
 
 /// chia's default farmer port, dialled when `farmer_peers` has no port.
@@ -67,7 +67,7 @@ pub enum ConfigError {
         /// The selected network.
         network: String,
         /// What is wrong.
-        source: ConsensusError,
+        source: ConstantsError,
     },
 }
 
@@ -345,57 +345,19 @@ fn farmer_peer(value: &Value, key: &str) -> Result<FarmerPeer, ConfigError> {
 }
 
 /// The constants of `network`: chia's defaults for it, then the section's
-/// `network_overrides.constants[network]` by name.
+/// `network_overrides.constants[network]` by name ([`constants_for_network`]).
 fn constants_for(section: &Section<'_>, network: &str) -> Result<ConsensusConstants, ConfigError> {
-    let overrides = match section.opt_section("network_overrides")? {
+    let mine = match section.opt_section("network_overrides")? {
         Some(overrides) => match overrides.opt_section("constants")? {
-            Some(constants) => match constants.opt_section(network)? {
-                Some(mine) => override_list(&mine)?,
-                None => Vec::new(),
-            },
-            None => Vec::new(),
+            Some(constants) => constants.get(network),
+            None => None,
         },
-        None => Vec::new(),
+        None => None,
     };
-    ConsensusConstants::for_network(network, &overrides).map_err(|source| ConfigError::Constants {
+    constants_for_network(network, mine).map_err(|source| ConfigError::Constants {
         network: network.to_owned(),
         source,
     })
-}
-
-fn override_list(section: &Section<'_>) -> Result<Vec<(String, OverrideValue)>, ConfigError> {
-    section
-        .map
-        .iter()
-        .map(|(name, value)| {
-            let Some(name) = name.as_str() else {
-                return Err(wrong(&section.key, "constant names", name));
-            };
-            let key = section.child(name);
-            let unsupported = || wrong(&key, "an integer, boolean, hex string or list", value);
-            let value = match value {
-                Value::Bool(flag) => OverrideValue::Bool(*flag),
-                Value::String(text) => OverrideValue::Str(text.clone()),
-                Value::Number(_) => OverrideValue::Int(integer(value).ok_or_else(unsupported)?),
-                Value::Sequence(items) => OverrideValue::IntList(
-                    items
-                        .iter()
-                        .map(integer)
-                        .collect::<Option<_>>()
-                        .ok_or_else(unsupported)?,
-                ),
-                _ => return Err(unsupported()),
-            };
-            Ok((name.to_owned(), value))
-        })
-        .collect()
-}
-
-fn integer(value: &Value) -> Option<i128> {
-    value
-        .as_i64()
-        .map(i128::from)
-        .or_else(|| value.as_u64().map(i128::from))
 }
 
 fn wrong(key: &str, expected: &'static str, got: &Value) -> ConfigError {

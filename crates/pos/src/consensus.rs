@@ -7,6 +7,8 @@
 //! cases return a [`ConsensusError`]. The constants live in [`ConsensusConstants`].
 
 mod constants;
+#[cfg(feature = "yaml")]
+pub mod yaml;
 
 pub use constants::{
     ConsensusConstants, MAINNET_GENESIS_CHALLENGE, OverrideOutcome, OverrideValue, SIM_NETWORK,

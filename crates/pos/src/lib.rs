@@ -54,7 +54,8 @@
 //!
 //! # Feature flags
 //!
-//! None.
+//! - `yaml`: [`consensus::yaml`], consensus constants from the `network_overrides` of a chia
+//!   root's `config.yaml` (adds `serde_yaml`).
 
 pub mod bits;
 pub mod checkpoint;
