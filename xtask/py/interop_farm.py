@@ -7,7 +7,7 @@ usage: interop_farm.py fullnode ROOT FULL_NODE_PORT FARMER_RPC_PORT PLOTS_JSON S
   handshake as node type 1. It first polls the farmer's RPC (`get_harvesters`, on FARMER_RPC_PORT)
   until exactly one harvester reports every plot of PLOTS_JSON and checks each plot's id, size,
   pool public key and plot public key. Then it sends SIGNAGE_POINTS `new_signage_point` messages
-  (difficulty 1, so every quality the harvester finds wins) and collects the farmer's
+  (difficulty 1, so every quality the harvester finds wins; seeded values, the same every run) and collects the farmer's
   `declare_proof_of_space` answers, each of which the farmer sends only after it verified the
   harvester's proof and aggregated the harvester's signatures. Prints one JSON line and exits 0
   if the plots matched and at least one proof of a listed plot was declared.
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
+import random
 import sys
 import time
 import urllib.request
@@ -78,6 +78,8 @@ class FullNode:
         self.connected = asyncio.Event()
         self.declared: list[farmer_protocol.DeclareProofOfSpace] = []
         self.other_messages: list[int] = []
+        # Seeded, so every run sends the same signage points.
+        self.rng = random.Random(0x5EED)
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=50 * 1024 * 1024)
@@ -117,9 +119,9 @@ class FullNode:
     async def send_signage_point(self, index: int) -> None:
         assert self.ws is not None
         sp = farmer_protocol.NewSignagePoint(
-            challenge_hash=os.urandom(32),
-            challenge_chain_sp=os.urandom(32),
-            reward_chain_sp=os.urandom(32),
+            challenge_hash=self.rng.randbytes(32),
+            challenge_chain_sp=self.rng.randbytes(32),
+            reward_chain_sp=self.rng.randbytes(32),
             difficulty=uint64(1),
             sub_slot_iters=uint64(SUB_SLOT_ITERS),
             signage_point_index=uint8(index),
