@@ -392,6 +392,28 @@ fn peer_dials(
     Ok(())
 }
 
+/// Runs a checking script to the end; on failure the error has its output and the services' logs.
+fn run_check(mut check: Command, arm: &str, services: &[&Service], passed: &str) -> Result<()> {
+    let output = check
+        .output()
+        .with_context(|| format!("running the {arm} check"))?;
+    let out = String::from_utf8_lossy(&output.stdout);
+    print!("{out}");
+    if !output.status.success() {
+        let logs: Vec<String> = services
+            .iter()
+            .map(|service| format!("{} log:\n{}", service.name, tail(&service.log)))
+            .collect();
+        bail!(
+            "{arm} failed:\n{out}\n{}\n{}",
+            String::from_utf8_lossy(&output.stderr),
+            logs.join("\n")
+        );
+    }
+    println!("interop: {arm}: {passed}");
+    Ok(())
+}
+
 /// Arm A: `sickle-harvester --root` (nothing else) farms for the chia farmer that root names; the
 /// farmer's RPC lists its plots, and signage points from a scripted full node come back as
 /// declared proofs of space.
@@ -421,22 +443,12 @@ fn sickle_harvester_to_chia_farmer(
         .args([ports.full_node.to_string(), ports.farmer_rpc.to_string()])
         .arg(plots_json)
         .args(["5", "120"]);
-    let output = full_node
-        .output()
-        .context("running interop_farm.py fullnode")?;
-    let out = String::from_utf8_lossy(&output.stdout);
-    print!("{out}");
-    if !output.status.success() {
-        bail!(
-            "sickle-harvester -> chia farmer failed:\n{out}\n{}\nsickle-harvester log:\n{}",
-            String::from_utf8_lossy(&output.stderr),
-            tail(&harvester.log)
-        );
-    }
-    println!(
-        "interop: sickle-harvester -> chia farmer: get_harvesters lists every plot (id, size, keys); signage points from a scripted full node came back as declare_proof_of_space"
-    );
-    Ok(())
+    run_check(
+        full_node,
+        "sickle-harvester -> chia farmer",
+        &[&harvester],
+        "get_harvesters lists every plot (id, size, keys); signage points from a scripted full node came back as declare_proof_of_space",
+    )
 }
 
 /// Arm B: a chia harvester farms for `sickle-farmer`: plot sync complete (count and ids), proofs
@@ -475,21 +487,10 @@ fn chia_harvester_to_sickle_farmer(
         .arg(status_addr.to_string())
         .arg(plots_json)
         .arg("120");
-    let output = check_status
-        .output()
-        .context("running interop_farm.py status")?;
-    let out = String::from_utf8_lossy(&output.stdout);
-    print!("{out}");
-    if !output.status.success() {
-        bail!(
-            "chia harvester -> sickle-farmer failed:\n{out}\n{}\nsickle-farmer log:\n{}\nchia harvester log:\n{}",
-            String::from_utf8_lossy(&output.stderr),
-            tail(&farmer.log),
-            tail(&harvester.log)
-        );
-    }
-    println!(
-        "interop: chia harvester -> sickle-farmer: plot sync complete (count and ids), proofs verified, signatures aggregated and verified, no invalid proof"
-    );
-    Ok(())
+    run_check(
+        check_status,
+        "chia harvester -> sickle-farmer",
+        &[&farmer, &harvester],
+        "plot sync complete (count and ids), proofs verified, signatures aggregated and verified, no invalid proof",
+    )
 }
