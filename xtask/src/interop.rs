@@ -311,6 +311,15 @@ fn scenarios(python: &Path, workspace: &Path, bins: &Binaries, tmp: &Path) -> Re
         "interop_peer certs (node certificates signed by chia's private CA)",
     )?;
 
+    let farm = Farm {
+        bins,
+        chia_root: &chia_root,
+        plots_json: &plots_json,
+        ports: &ports,
+        tmp,
+        python_command: &python_command,
+    };
+
     // 1. The real daemon and farmer; Sickle's peer layer, then the sickle-harvester service.
     {
         let mut command = python_command("interop_service.py");
@@ -323,15 +332,8 @@ fn scenarios(python: &Path, workspace: &Path, bins: &Binaries, tmp: &Path) -> Re
         let addr = SocketAddr::from(([127, 0, 0, 1], ports.farmer));
         farmer.wait_for_port(addr)?;
         peer_dials(bins, &sickle_root, &network, addr, &farmer)?;
-        sickle_harvester_to_chia_farmer(
-            bins,
-            &chia_root,
-            &plots_json,
-            &ports,
-            tmp,
-            &python_command,
-        )
-        .with_context(|| format!("chia farmer log:\n{}", tail(&farmer.log)))?;
+        sickle_harvester_to_chia_farmer(&farm)
+            .with_context(|| format!("chia farmer log:\n{}", tail(&farmer.log)))?;
         // Stop the farmer before the daemon it talks to.
         drop(farmer);
     }
@@ -348,7 +350,18 @@ fn scenarios(python: &Path, workspace: &Path, bins: &Binaries, tmp: &Path) -> Re
             .context("running interop_setup.py retarget")?,
         "interop_setup.py retarget",
     )?;
-    chia_harvester_to_sickle_farmer(bins, &chia_root, &plots_json, &ports, tmp, &python_command)
+    chia_harvester_to_sickle_farmer(&farm)
+}
+
+/// What both farming arms share: the binaries, the chia root and its plots, the ports.
+#[derive(Clone, Copy)]
+struct Farm<'a> {
+    bins: &'a Binaries,
+    chia_root: &'a Path,
+    plots_json: &'a Path,
+    ports: &'a Ports,
+    tmp: &'a Path,
+    python_command: &'a dyn Fn(&str) -> Command,
 }
 
 /// Sickle's bare peer layer against the chia farmer: handshake and `harvester_handshake`, and a
@@ -417,31 +430,27 @@ fn run_check(mut check: Command, arm: &str, services: &[&Service], passed: &str)
 /// Arm A: `sickle-harvester --root` (nothing else) farms for the chia farmer that root names; the
 /// farmer's RPC lists its plots, and signage points from a scripted full node come back as
 /// declared proofs of space.
-fn sickle_harvester_to_chia_farmer(
-    bins: &Binaries,
-    chia_root: &Path,
-    plots_json: &Path,
-    ports: &Ports,
-    tmp: &Path,
-    python_command: &dyn Fn(&str) -> Command,
-) -> Result<()> {
-    let mut command = Command::new(&bins.harvester);
+fn sickle_harvester_to_chia_farmer(farm: &Farm<'_>) -> Result<()> {
+    let mut command = Command::new(&farm.bins.harvester);
     command
         .arg("--root")
-        .arg(chia_root)
-        .env("HOME", tmp)
+        .arg(farm.chia_root)
+        .env("HOME", farm.tmp)
         .env("RUST_LOG", "info");
     let harvester = Service::spawn(
         "sickle-harvester",
         command,
-        tmp.join("sickle-harvester.log"),
+        farm.tmp.join("sickle-harvester.log"),
     )?;
-    let mut full_node = python_command("interop_farm.py");
+    let mut full_node = (farm.python_command)("interop_farm.py");
     full_node
         .arg("fullnode")
-        .arg(chia_root)
-        .args([ports.full_node.to_string(), ports.farmer_rpc.to_string()])
-        .arg(plots_json)
+        .arg(farm.chia_root)
+        .args([
+            farm.ports.full_node.to_string(),
+            farm.ports.farmer_rpc.to_string(),
+        ])
+        .arg(farm.plots_json)
         .args(["5", "120"]);
     run_check(
         full_node,
@@ -453,39 +462,32 @@ fn sickle_harvester_to_chia_farmer(
 
 /// Arm B: a chia harvester farms for `sickle-farmer`: plot sync complete (count and ids), proofs
 /// verified, signatures aggregated and verified.
-fn chia_harvester_to_sickle_farmer(
-    bins: &Binaries,
-    chia_root: &Path,
-    plots_json: &Path,
-    ports: &Ports,
-    tmp: &Path,
-    python_command: &dyn Fn(&str) -> Command,
-) -> Result<()> {
-    let status_addr = SocketAddr::from(([127, 0, 0, 1], ports.status));
-    let mut command = Command::new(&bins.farmer);
+fn chia_harvester_to_sickle_farmer(farm: &Farm<'_>) -> Result<()> {
+    let status_addr = SocketAddr::from(([127, 0, 0, 1], farm.ports.status));
+    let mut command = Command::new(&farm.bins.farmer);
     command
         .arg("--root")
-        .arg(chia_root)
+        .arg(farm.chia_root)
         .args(["--host", "127.0.0.1", "--port"])
-        .arg(ports.sickle_farmer.to_string())
+        .arg(farm.ports.sickle_farmer.to_string())
         .arg("--keys")
-        .arg(tmp.join("mnemonic.txt"))
+        .arg(farm.tmp.join("mnemonic.txt"))
         .arg("--status")
         .arg(status_addr.to_string())
         .args(["--sp-interval-ms", "1000", "--difficulty", "1"])
         .args(["--sub-slot-iters", &(1u64 << 37).to_string()])
-        .env("HOME", tmp)
+        .env("HOME", farm.tmp)
         .env("RUST_LOG", "info");
-    let mut farmer = Service::spawn("sickle-farmer", command, tmp.join("sickle-farmer.log"))?;
-    farmer.wait_for_port(SocketAddr::from(([127, 0, 0, 1], ports.sickle_farmer)))?;
-    let mut command = python_command("interop_service.py");
+    let mut farmer = Service::spawn("sickle-farmer", command, farm.tmp.join("sickle-farmer.log"))?;
+    farmer.wait_for_port(SocketAddr::from(([127, 0, 0, 1], farm.ports.sickle_farmer)))?;
+    let mut command = (farm.python_command)("interop_service.py");
     command.arg("harvester");
-    let harvester = Service::spawn("chia harvester", command, tmp.join("harvester.log"))?;
-    let mut check_status = python_command("interop_farm.py");
+    let harvester = Service::spawn("chia harvester", command, farm.tmp.join("harvester.log"))?;
+    let mut check_status = (farm.python_command)("interop_farm.py");
     check_status
         .arg("status")
         .arg(status_addr.to_string())
-        .arg(plots_json)
+        .arg(farm.plots_json)
         .arg("120");
     run_check(
         check_status,
