@@ -8,10 +8,12 @@
 //! 2. One chia root (`xtask/py/bench_harvester_setup.py`): testnet11 with the plot filter off
 //!    (`NUMBER_ZERO_BITS_PLOT_FILTER_V1: 0`), so every plot is looked up at every signage point;
 //!    its farmer peer is the driver. Both harvesters read this root.
-//! 3. For each plot count, chia's harvester (`xtask/py/interop_service.py harvester`, bound to
-//!    127.0.0.1) and then `sickle-harvester --root` each connect to a fresh driver
-//!    (`crates/farmer/examples/bench_harvester_driver.rs`), sync their plots, get one warm-up and
-//!    `--sps` measured signage points (the same seeded ones), and are stopped by pid.
+//! 3. For each plot count, one driver (`crates/farmer/examples/bench_harvester_driver.rs`) and
+//!    both harvesters: chia's (`xtask/py/interop_service.py harvester`, bound to 127.0.0.1) and
+//!    `sickle-harvester --root`. Both sync their plots; then every signage point (one warm-up,
+//!    `--sps` measured, seeded) goes to one harvester at a time while the other is idle, in
+//!    alternating order, so load from elsewhere on the machine and the page cache affect both
+//!    alike. Both are stopped by pid afterwards.
 //!
 //! Everything listens on and dials 127.0.0.1 only. The table and `target/bench-harvester.json`
 //! give p50/p99/mean per harvester and plot count and the Sickle/chia ratio at p50. Missing the
@@ -59,8 +61,14 @@ struct RunResult {
 }
 
 impl RunResult {
-    fn parse(log: &str) -> Option<Self> {
-        let line = log.lines().rev().find_map(|l| l.strip_prefix("RESULT "))?;
+    /// The `RESULT` line of `harvester` in the driver's output.
+    fn parse(log: &str, harvester: Harvester) -> Option<Self> {
+        let label = format!("label={} ", harvester.label());
+        let line = log
+            .lines()
+            .rev()
+            .filter_map(|l| l.strip_prefix("RESULT "))
+            .find(|l| l.starts_with(&label))?;
         let fields = line
             .split_whitespace()
             .filter_map(|pair| pair.split_once('='))
@@ -193,55 +201,56 @@ impl Bench<'_> {
             .current_dir(self.workspace);
     }
 
-    /// One harvester against a fresh driver with `plots` plots in the plot directory.
-    fn run(&self, harvester: Harvester, plots: usize) -> Result<RunResult> {
-        let label = harvester.label();
+    /// Both harvesters against one driver with `plots` plots in the plot directory; returns
+    /// (chia, sickle).
+    fn run(&self, plots: usize) -> Result<(RunResult, RunResult)> {
         let mut command = Command::new(&self.driver_bin);
         command
             .arg("--root")
             .arg(&self.chia_root)
             .args(["--port", &self.driver_port.to_string()])
             .args(["--plots", &plots.to_string()])
+            .args(["--harvesters", "2"])
             .args(["--sps", &self.sps.to_string()])
             .args(["--seed", &self.seed.to_string()])
             .args(["--difficulty", &DIFFICULTY.to_string()])
             .args(["--sub-slot-iters", &SUB_SLOT_ITERS.to_string()])
-            .args(["--sync-timeout", &SYNC_TIMEOUT_SECS.to_string()])
-            .args(["--label", label]);
-        let driver_log = self.tmp.join(format!("driver-{label}-{plots}.log"));
+            .args(["--sync-timeout", &SYNC_TIMEOUT_SECS.to_string()]);
+        let driver_log = self.tmp.join(format!("driver-{plots}.log"));
         let mut driver = Service::spawn("bench driver", command, driver_log)?;
         driver.wait_for_port(SocketAddr::from(([127, 0, 0, 1], self.driver_port)))?;
 
-        let harvester_log = self.tmp.join(format!("harvester-{label}-{plots}.log"));
-        let service = match harvester {
-            Harvester::Chia => {
-                let mut command = Command::new(self.python);
-                command
-                    .arg(self.workspace.join("xtask/py/interop_service.py"))
-                    .arg("harvester");
-                self.chia_env(&mut command);
-                Service::spawn("chia harvester", command, harvester_log)?
-            }
-            Harvester::Sickle => {
-                let mut command = Command::new(&self.harvester_bin);
-                command.arg("--root").arg(&self.chia_root);
-                self.chia_env(&mut command);
-                Service::spawn("sickle harvester", command, harvester_log)?
-            }
-        };
+        let mut command = Command::new(self.python);
+        command
+            .arg(self.workspace.join("xtask/py/interop_service.py"))
+            .arg("harvester");
+        self.chia_env(&mut command);
+        let chia_log = self.tmp.join(format!("harvester-chia-{plots}.log"));
+        let chia = Service::spawn("chia harvester", command, chia_log)?;
+        let mut command = Command::new(&self.harvester_bin);
+        command.arg("--root").arg(&self.chia_root);
+        self.chia_env(&mut command);
+        let sickle_log = self.tmp.join(format!("harvester-sickle-{plots}.log"));
+        let sickle = Service::spawn("sickle harvester", command, sickle_log)?;
+
         // Sync, the warm-up, the measured signage points, and the pacing (25 per minute).
-        let limit = Duration::from_secs(SYNC_TIMEOUT_SECS + 60 + 150 * (self.sps as u64 + 1));
+        let limit = Duration::from_secs(SYNC_TIMEOUT_SECS + 60 + 300 * (self.sps as u64 + 1));
         let status = driver.wait_exit(limit);
-        let service_log = service.log.clone();
-        drop(service);
+        let logs = [chia.log.clone(), sickle.log.clone()];
+        drop(chia);
+        drop(sickle);
         let status = status?;
         let log = std::fs::read_to_string(&driver.log).unwrap_or_default();
-        match RunResult::parse(&log) {
-            Some(result) if status.success() => Ok(result),
+        match (
+            RunResult::parse(&log, Harvester::Chia),
+            RunResult::parse(&log, Harvester::Sickle),
+        ) {
+            (Some(chia), Some(sickle)) if status.success() => Ok((chia, sickle)),
             _ => bail!(
-                "{label} harvester with {plots} plots: driver exited with {status}; driver log:\n{}\n{label} harvester log:\n{}",
+                "{plots} plots: driver exited with {status}; driver log:\n{}\nchia harvester log:\n{}\nsickle harvester log:\n{}",
                 tail(&driver.log),
-                tail(&service_log)
+                tail(&logs[0]),
+                tail(&logs[1])
             ),
         }
     }
@@ -359,24 +368,18 @@ fn measure(
     let mut rows = Vec::new();
     for &plots in counts {
         link_plots(cache, &plot_dir, plots)?;
-        let mut results = Vec::new();
-        for harvester in [Harvester::Chia, Harvester::Sickle] {
+        eprintln!(
+            "xtask bench-harvester: {plots} plots, chia and sickle harvesters, {sps} signage points each"
+        );
+        let (chia, sickle) = bench.run(plots)?;
+        for result in [&chia, &sickle] {
             eprintln!(
-                "xtask bench-harvester: {} harvester, {plots} plots, {sps} signage points",
-                harvester.label()
-            );
-            let result = bench.run(harvester, plots)?;
-            eprintln!(
-                "xtask bench-harvester:   p50 {} ms, p99 {} ms, plot sync {} ms",
+                "xtask bench-harvester:   {}: p50 {} ms, p99 {} ms",
+                result.get("label").unwrap_or("?"),
                 result.get("p50_ms").unwrap_or("?"),
                 result.get("p99_ms").unwrap_or("?"),
-                result.get("sync_ms").unwrap_or("?"),
             );
-            results.push(result);
         }
-        let (Some(sickle), Some(chia)) = (results.pop(), results.pop()) else {
-            bail!("expected a chia and a sickle result");
-        };
         rows.push((plots, chia, sickle));
     }
     Ok(rows)
@@ -466,12 +469,12 @@ mod tests {
     #[test]
     fn result_line_becomes_json() {
         let log = "noise\nRESULT label=chia plots=2 p50_ms=1.500 latencies_ms=1.000,2.000\n";
-        let result = RunResult::parse(log).expect("a result line");
+        let result = RunResult::parse(log, Harvester::Chia).expect("a result line");
         assert_eq!(result.number("p50_ms").ok(), Some(1.5));
         assert_eq!(
             result.to_json(),
             r#"{"label": "chia", "plots": 2, "p50_ms": 1.500, "latencies_ms": [1.000,2.000]}"#
         );
-        assert!(RunResult::parse("no result").is_none());
+        assert!(RunResult::parse(log, Harvester::Sickle).is_none());
     }
 }

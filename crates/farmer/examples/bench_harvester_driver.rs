@@ -1,28 +1,31 @@
-//! The farmer side of `cargo xtask bench-harvester`: accepts one harvester (chia's or Sickle's),
-//! lets it sync its plots, then times signage points.
+//! The farmer side of `cargo xtask bench-harvester`: accepts chia's harvester and Sickle's (or
+//! one of them), lets them sync their plots, then times the same signage points on each.
 //!
 //! ```text
-//! bench_harvester_driver --root CHIA_ROOT --port PORT --plots N [--sps 20] [--seed 1]
-//!                        [--difficulty 1000000000] [--sub-slot-iters 67108864] [--label NAME]
+//! bench_harvester_driver --root CHIA_ROOT --port PORT --plots N [--harvesters 2] [--sps 20]
+//!                        [--seed 1] [--difficulty 1000000000] [--sub-slot-iters 67108864]
 //! ```
 //!
 //! 1. Listens on 127.0.0.1:PORT with the root's `private_farmer` certificate (signed by the
-//!    root's private CA, which both harvesters check), accepts one harvester and sends
-//!    `harvester_handshake` with the fixture farmer and pool keys (harvester-farmer.md §12.1).
+//!    root's private CA, which both harvesters check), accepts `--harvesters` harvesters (told
+//!    apart by their handshake's software version) and sends each `harvester_handshake` with the
+//!    fixture farmer and pool keys (harvester-farmer.md §12.1).
 //! 2. Answers plot sync (`plot_sync_response` per message, checked by the farmer's own
-//!    [`PlotSyncReceiver`]) until a `plot_sync_done` leaves exactly N plots loaded, none invalid
-//!    or without keys.
-//! 3. Sends one warm-up signage point, then `--sps` measured ones, one at a time: the time from
-//!    sending `new_signage_point_harvester` (0.0.38 format) to receiving that signage point's
-//!    `farming_info` (both harvesters send it once every lookup ended). The signage points come
-//!    from `--seed`, so both harvesters get the same ones. `new_proof_of_space` messages are
-//!    counted; with the default difficulty no quality is good enough for a full proof (chance
-//!    about 5·10⁻¹⁰ per quality), so both harvesters do the same work: qualities of every plot.
-//! 4. Prints `RESULT key=value …` (milliseconds) and exits 0.
+//!    [`PlotSyncReceiver`]) until a `plot_sync_done` leaves exactly N plots loaded, none invalid,
+//!    without keys or duplicate.
+//! 3. Sends one warm-up signage point, then `--sps` measured ones. Each signage point goes to one
+//!    harvester at a time, the other idle, and who goes first alternates (chia, Sickle, then
+//!    Sickle, chia, …), so both meet the same machine load and page cache. Measured: the time
+//!    from sending `new_signage_point_harvester` (0.0.38 format) to receiving that signage point's
+//!    `farming_info`, which both harvesters send once every lookup ended. The signage points come
+//!    from `--seed`. `new_proof_of_space` messages are counted; with the default difficulty no
+//!    quality is good enough for a full proof (chance about 5·10⁻¹⁰ per quality), so both
+//!    harvesters do the same work: the qualities of every plot.
+//! 4. Prints one `RESULT key=value …` line per harvester (milliseconds) and exits 0.
 //!
 //! Both harvesters hold back their own `farming_info` beyond 30 per minute (chia's outbound rate
 //! limit, 30 % of 100), retrying a second later; the driver therefore sends at most 25 signage
-//! points in any 60 s, and the wait is not measured.
+//! points per harvester in any 60 s, and the wait is not measured.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -44,7 +47,7 @@ use sickle_peer::{
 use sickle_pos::ConsensusConstants;
 use sickle_pos::keys::master_sk_from_seed;
 use sickle_streamable::Streamable;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
 /// Signage points allowed in any 60 s: below both harvesters' 30 `farming_info` per minute.
@@ -82,9 +85,10 @@ struct Args {
     /// Sub-slot iterations in every signage point (testnet11's starting value).
     #[arg(long, default_value_t = 1 << 26)]
     sub_slot_iters: u64,
-    /// Name of the harvester in the output.
-    #[arg(long, default_value = "harvester")]
-    label: String,
+    /// Harvesters to accept (at most one chia and one Sickle harvester, told apart by the
+    /// software version of their handshake).
+    #[arg(long, default_value_t = 1)]
+    harvesters: usize,
     /// Seconds to wait for the harvester to connect and finish its plot sync.
     #[arg(long, default_value_t = 600)]
     sync_timeout: u64,
@@ -101,6 +105,8 @@ enum DriverError {
     Listen { port: u16, source: std::io::Error },
     #[error("fixture farmer key could not be derived")]
     Keys,
+    #[error("two {0} harvesters connected; expected at most one of each")]
+    SameHarvesterTwice(&'static str),
     #[error("no harvester connected within {0:?}")]
     NoHarvester(Duration),
     #[error("{what} did not finish within {limit:?}")]
@@ -138,8 +144,8 @@ enum DriverError {
 struct Sample {
     /// Send to `farming_info` received.
     latency: Duration,
-    /// `farming_info.lookup_time`: the harvester's own measure, milliseconds.
-    lookup_ms: u64,
+    /// `farming_info.lookup_time`: the harvester's own measure, microseconds (chia sends µs).
+    lookup_us: u64,
     /// `new_proof_of_space` messages for this signage point.
     proofs: usize,
 }
@@ -296,7 +302,7 @@ async fn time_signage_point(
                 }
                 return Ok(Sample {
                     latency,
-                    lookup_ms: info.lookup_time,
+                    lookup_us: info.lookup_time,
                     proofs,
                 });
             }
@@ -365,61 +371,192 @@ async fn run(args: Args) -> Result<(), DriverError> {
         tls,
         ServerConfig {
             peer,
-            max_connections: 2,
+            max_connections: args.harvesters + 1,
         },
         accepted_tx,
         shutdown.clone(),
     ));
-    let result = async {
-        let limit = Duration::from_secs(args.sync_timeout);
-        let mut connection = tokio::time::timeout(limit, accepted.recv())
-            .await
-            .ok()
-            .flatten()
-            .ok_or(DriverError::NoHarvester(limit))?;
-        connection.peer.send_msg(&handshake).await?;
-        let sync = sync_plots(&mut connection, args.plots, limit).await?;
-
-        let mut pacer = Pacer {
-            sent: VecDeque::new(),
-        };
-        pacer.wait().await;
-        let warm_up =
-            time_signage_point(&mut connection, &signage_point(&args, 0), args.plots).await?;
-        let mut samples = Vec::with_capacity(args.sps);
-        for index in 1..=args.sps as u64 {
-            pacer.wait().await;
-            let sp = signage_point(&args, index);
-            samples.push(time_signage_point(&mut connection, &sp, args.plots).await?);
-        }
-        connection.peer.close();
-        Ok::<_, DriverError>((sync, warm_up, samples))
-    }
-    .await;
+    let result = drive(&args, &handshake, &mut accepted).await;
     shutdown.cancel();
     if let Err(error) = server.await {
         tracing::warn!(%error, "listener task failed");
     }
-    let (sync, warm_up, samples) = result?;
+    for (link, warm_up, samples) in result? {
+        print_result(&args, &link, warm_up, &samples);
+    }
+    Ok(())
+}
 
+/// Accepts `--harvesters` harvesters, waits for their plot syncs, then sends them the same
+/// signage points, one harvester at a time, alternating who goes first.
+async fn drive(
+    args: &Args,
+    handshake: &HarvesterHandshake,
+    accepted: &mut mpsc::Receiver<Connection>,
+) -> Result<Vec<(HarvesterLink, Sample, Vec<Sample>)>, DriverError> {
+    let limit = Duration::from_secs(args.sync_timeout);
+    let deadline = tokio::time::Instant::now() + limit;
+    let mut pending: Vec<PendingLink> = Vec::new();
+    for _ in 0..args.harvesters {
+        let connection = tokio::time::timeout_at(deadline, accepted.recv())
+            .await
+            .ok()
+            .flatten()
+            .ok_or(DriverError::NoHarvester(limit))?;
+        let version = connection.peer.info().handshake.software_version.clone();
+        let label = if version.starts_with("sickle") {
+            "sickle"
+        } else {
+            "chia"
+        };
+        if pending.iter().any(|link| link.0 == label) {
+            return Err(DriverError::SameHarvesterTwice(label));
+        }
+        let (synced_tx, synced) = oneshot::channel();
+        let (commands, commands_rx) = mpsc::channel(1);
+        tokio::spawn(harvester_task(
+            connection,
+            handshake.clone(),
+            args.plots,
+            limit,
+            synced_tx,
+            commands_rx,
+        ));
+        pending.push((label, version, synced, commands));
+    }
+    let mut links = Vec::new();
+    for (label, version, synced, commands) in pending {
+        let sync = synced
+            .await
+            .map_err(|_| DriverError::Closed(format!("{label} harvester task ended")))??;
+        links.push(HarvesterLink {
+            label,
+            version,
+            sync,
+            commands,
+        });
+    }
+    links.sort_by_key(|link| link.label);
+
+    let mut pacer = Pacer {
+        sent: VecDeque::new(),
+    };
+    pacer.wait().await;
+    let warm_up_sp = signage_point(args, 0);
+    let mut warm_ups = Vec::new();
+    for link in &links {
+        warm_ups.push(link.measure(&warm_up_sp).await?);
+    }
+    let mut samples: Vec<Vec<Sample>> = links.iter().map(|_| Vec::new()).collect();
+    for index in 1..=args.sps as u64 {
+        pacer.wait().await;
+        let sp = signage_point(args, index);
+        let mut order: Vec<usize> = (0..links.len()).collect();
+        if index % 2 == 0 {
+            order.reverse();
+        }
+        for i in order {
+            let (Some(link), Some(list)) = (links.get(i), samples.get_mut(i)) else {
+                continue;
+            };
+            list.push(link.measure(&sp).await?);
+        }
+    }
+    Ok(links
+        .into_iter()
+        .zip(warm_ups)
+        .zip(samples)
+        .map(|((link, warm_up), samples)| (link, warm_up, samples))
+        .collect())
+}
+
+/// A connected harvester still syncing: label, version, sync result, command channel.
+type PendingLink = (
+    &'static str,
+    String,
+    oneshot::Receiver<Result<Duration, DriverError>>,
+    mpsc::Sender<Measure>,
+);
+
+/// Asks a harvester's task to time one signage point.
+struct Measure {
+    sp: NewSignagePointHarvester2,
+    reply: oneshot::Sender<Result<Sample, DriverError>>,
+}
+
+/// One synced harvester.
+struct HarvesterLink {
+    /// `chia` or `sickle`, from the handshake's software version.
+    label: &'static str,
+    version: String,
+    /// Connection to plot sync done.
+    sync: Duration,
+    commands: mpsc::Sender<Measure>,
+}
+
+impl HarvesterLink {
+    async fn measure(&self, sp: &NewSignagePointHarvester2) -> Result<Sample, DriverError> {
+        let (reply, answer) = oneshot::channel();
+        let ended = || DriverError::Closed(format!("{} harvester task ended", self.label));
+        self.commands
+            .send(Measure {
+                sp: sp.clone(),
+                reply,
+            })
+            .await
+            .map_err(|_| ended())?;
+        answer.await.map_err(|_| ended())?
+    }
+}
+
+/// Owns one harvester's connection: handshake and plot sync, then one signage point per command.
+async fn harvester_task(
+    mut connection: Connection,
+    handshake: HarvesterHandshake,
+    plots: usize,
+    limit: Duration,
+    synced: oneshot::Sender<Result<Duration, DriverError>>,
+    mut commands: mpsc::Receiver<Measure>,
+) {
+    let sync = async {
+        connection.peer.send_msg(&handshake).await?;
+        sync_plots(&mut connection, plots, limit).await
+    }
+    .await;
+    let ok = sync.is_ok();
+    if synced.send(sync).is_err() {
+        tracing::debug!("driver stopped before the plot sync ended");
+    }
+    while ok && let Some(Measure { sp, reply }) = commands.recv().await {
+        let result = time_signage_point(&mut connection, &sp, plots).await;
+        let failed = result.is_err();
+        if reply.send(result).is_err() || failed {
+            break;
+        }
+    }
+    connection.peer.close();
+}
+
+fn print_result(args: &Args, link: &HarvesterLink, warm_up: Sample, samples: &[Sample]) {
     let mut latencies: Vec<f64> = samples.iter().map(|s| millis(s.latency)).collect();
     latencies.sort_by(f64::total_cmp);
     let mean = latencies.iter().sum::<f64>() / latencies.len().max(1) as f64;
     let lookup_mean =
-        samples.iter().map(|s| s.lookup_ms as f64).sum::<f64>() / samples.len().max(1) as f64;
+        samples.iter().map(|s| s.lookup_us as f64).sum::<f64>() / samples.len().max(1) as f64;
     let proofs: usize = samples.iter().map(|s| s.proofs).sum();
     let all: Vec<String> = samples
         .iter()
         .map(|s| format!("{:.3}", millis(s.latency)))
         .collect();
     println!(
-        "RESULT label={} plots={} sps={} sync_ms={:.0} warmup_ms={:.3} p50_ms={:.3} p99_ms={:.3} \
-         mean_ms={:.3} min_ms={:.3} max_ms={:.3} lookup_mean_ms={lookup_mean:.1} proofs={proofs} \
-         warmup_proofs={} difficulty={} sub_slot_iters={} seed={} latencies_ms={}",
-        args.label,
+        "RESULT label={} version={} plots={} sps={} sync_ms={:.0} warmup_ms={:.3} p50_ms={:.3} \
+         p99_ms={:.3} mean_ms={:.3} min_ms={:.3} max_ms={:.3} lookup_mean_us={lookup_mean:.1} \
+         proofs={proofs} warmup_proofs={} difficulty={} sub_slot_iters={} seed={} latencies_ms={}",
+        link.label,
+        link.version,
         args.plots,
         samples.len(),
-        millis(sync),
+        millis(link.sync),
         millis(warm_up.latency),
         percentile(&latencies, 0.50),
         percentile(&latencies, 0.99),
@@ -432,7 +569,6 @@ async fn run(args: Args) -> Result<(), DriverError> {
         args.seed,
         all.join(","),
     );
-    Ok(())
 }
 
 fn main() -> ExitCode {
