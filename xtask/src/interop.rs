@@ -34,14 +34,14 @@ const START_LIMIT: Duration = Duration::from_secs(90);
 const STOP_LIMIT: Duration = Duration::from_secs(15);
 
 /// A started process, stopped by pid when dropped.
-struct Service {
+pub(crate) struct Service {
     name: &'static str,
     child: Child,
-    log: PathBuf,
+    pub(crate) log: PathBuf,
 }
 
 impl Service {
-    fn spawn(name: &'static str, mut command: Command, log: PathBuf) -> Result<Self> {
+    pub(crate) fn spawn(name: &'static str, mut command: Command, log: PathBuf) -> Result<Self> {
         let out = File::create(&log).with_context(|| format!("creating {}", log.display()))?;
         let err = out.try_clone()?;
         let child = command
@@ -55,7 +55,7 @@ impl Service {
     }
 
     /// Waits until `addr` accepts TCP connections, failing early if the process exits.
-    fn wait_for_port(&mut self, addr: SocketAddr) -> Result<()> {
+    pub(crate) fn wait_for_port(&mut self, addr: SocketAddr) -> Result<()> {
         let started = Instant::now();
         while started.elapsed() < START_LIMIT {
             if let Some(status) = self.child.try_wait()? {
@@ -72,6 +72,22 @@ impl Service {
         }
         bail!(
             "{} did not listen on {addr} within {START_LIMIT:?}; log:\n{}",
+            self.name,
+            tail(&self.log)
+        )
+    }
+
+    /// Waits for the process to exit by itself.
+    pub(crate) fn wait_exit(&mut self, limit: Duration) -> Result<std::process::ExitStatus> {
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok(status);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        bail!(
+            "{} still running after {limit:?}; log:\n{}",
             self.name,
             tail(&self.log)
         )
@@ -105,16 +121,16 @@ impl Drop for Service {
 }
 
 /// The last lines of a log, for error messages.
-fn tail(path: &Path) -> String {
+pub(crate) fn tail(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(30)..].join("\n")
 }
 
 /// A temp dir removed on drop unless kept.
-struct TempDir {
-    path: PathBuf,
-    keep: bool,
+pub(crate) struct TempDir {
+    pub(crate) path: PathBuf,
+    pub(crate) keep: bool,
 }
 
 impl Drop for TempDir {
@@ -128,7 +144,7 @@ impl Drop for TempDir {
 }
 
 /// Loopback ports that were free a moment ago.
-fn free_ports(count: usize) -> Result<Vec<u16>> {
+pub(crate) fn free_ports(count: usize) -> Result<Vec<u16>> {
     let listeners = (0..count)
         .map(|_| TcpListener::bind("127.0.0.1:0"))
         .collect::<std::io::Result<Vec<_>>>()?;

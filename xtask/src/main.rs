@@ -5,6 +5,7 @@
 //! under `xtask/py/`, run inside a venv that this tool creates (see [`venv`]).
 
 mod bench;
+mod bench_harvester;
 mod farmer;
 mod fuzz;
 mod interop;
@@ -59,6 +60,18 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         sps: usize,
     },
+    /// Signage point latency of chia's harvester and Sickle's on the same plots (issue #6).
+    BenchHarvester {
+        /// Plot counts, comma-separated (k=18 copies, cached in target/bench-harvester).
+        #[arg(long, default_value = "1,100,1000")]
+        plots: String,
+        /// Measured signage points per harvester and plot count.
+        #[arg(long, default_value_t = 20)]
+        sps: usize,
+        /// Seed of the signage points.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Benchmark Sickle's prover (release) against chiapos on the same plots and challenges.
     BenchPos {
         /// Plot sizes (18 = the fixture; others are made in target/pos-plots if missing).
@@ -95,6 +108,7 @@ fn main() -> Result<()> {
             proofs,
         } => pos::bench_pos(&k, challenges, proofs),
         Command::BenchFarmer { harvesters, sps } => farmer::bench(&harvesters, sps),
+        Command::BenchHarvester { plots, sps, seed } => bench_harvester::run(&plots, sps, seed),
         Command::Interop => interop::run(),
         Command::Fuzz { seconds, target } => fuzz::run(seconds, target.as_deref()),
         Command::Bench { quick } => bench::run(quick),
