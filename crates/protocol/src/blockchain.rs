@@ -73,7 +73,7 @@ pub struct FarmingInfo {
     pub proofs: u32,
     /// `total_plots`.
     pub total_plots: u32,
-    /// `lookup_time`, milliseconds.
+    /// `lookup_time`: microseconds (chia's harvester sends `uint64(time_taken * 1_000_000)`).
     pub lookup_time: u64,
 }
 
