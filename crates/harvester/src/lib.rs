@@ -66,6 +66,7 @@
 //! | [`config`] | chia root resolution and the `harvester:` section of `config.yaml` |
 //! | [`scan`] | finding `*.plot` / `*.plot2` files in the plot directories |
 //! | [`plot_manager`] | opening headers in parallel, classifying files, incremental refresh, snapshots for lookups |
+//! | [`plot_cache`] | the header cache file: a restart loads plots without reading their headers |
 //! | [`plot_sync`] | the plot sync sender: sans-IO stop-and-wait state machine with resends and resync |
 //! | [`signing`] | answering `RequestSignatures` with the plot's local key |
 //! | [`farmer_link`] | one farmer connection: handshake, signage points, signature requests |
@@ -81,6 +82,7 @@
 pub mod config;
 pub mod farmer_link;
 pub mod metrics;
+pub mod plot_cache;
 pub mod plot_manager;
 pub mod plot_sync;
 pub mod scan;
@@ -93,6 +95,7 @@ pub use config::{
     CertPaths, ConfigError, ConfigOverrides, FarmerPeer, HarvesterConfig, RefreshParameters,
     resolve_root,
 };
+pub use plot_cache::{CacheEntry, CacheError, DecodeError, PlotData, default_cache_path};
 pub use plot_manager::{
     FarmerKeys, LoadError, LoadedPlot, PlotManager, PlotSet, RefreshResult, SharedPlots,
 };

@@ -2,27 +2,41 @@
 //! (chia/plotting/manager.py `PlotManager`, harvester-farmer.md §5).
 //!
 //! A refresh scans the directories, drops what disappeared, then processes the files in sorted
-//! order in batches of `batch_size`: headers are opened in parallel (at most `open_threads` at a
+//! order in batches of `batch_size`: headers are read in parallel (at most `open_threads` at a
 //! time) and each file ends up in exactly one place:
 //!
 //! | state | when |
 //! |---|---|
-//! | loaded | opened, keys known, first copy of its file name |
+//! | loaded | header valid, keys known, first copy of its file name |
 //! | failed to open | any error opening the file or its header/memo; retried after `retry_invalid_seconds` |
 //! | keys missing | farmer key not in the handshake's farmer keys, or a solo plot's pool key not in its pool keys |
 //! | duplicate | another directory already has a loaded plot with the same file name |
 //! | skipped | a k ≥ 30 plot smaller than 98 % of its expected size (still being copied); not listed |
 //!
-//! The manager is owned by the refresh task; lookups never touch it. After each batch it
-//! publishes an immutable [`PlotSet`] through [`SharedPlots`], so a signage point reads a
-//! snapshot with one `Arc` clone and is never delayed by a scan.
+//! With a header cache ([`PlotManager::with_cache`], [`crate::plot_cache`]) a file whose size
+//! and modification time match its cache entry is not read at all: a restart with many plots
+//! farms within seconds. The cache is read at the first refresh and saved after each refresh
+//! that read a header from disk or dropped an entry; entries of vanished files are dropped.
+//!
+//! A loaded plot is small (a few hundred bytes: its [`PlotData`], path and counters) and holds no
+//! open file: a lookup opens the file through the manager's [`Opener`], as chiapos' `DiskProver`
+//! does, so 100,000 plots neither need 100,000 descriptors nor much memory.
+//!
+//! The manager is owned by the refresh task; lookups never touch it. It publishes an immutable
+//! [`PlotSet`] through [`SharedPlots`] after a batch that changed something (at most every
+//! [`PUBLISH_INTERVAL`]) and at the end of each refresh, so a signage point reads a snapshot with
+//! one `Arc` clone and is never delayed by a scan.
 //!
 //! As in chia, a loaded plot is not reopened when its file changes; the refresh reports such
 //! files in [`RefreshResult::changed`] so the service can log them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Borrow;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::ffi::OsStr;
 use std::fs::File;
+use std::hash::{Hash, Hasher};
 use std::io;
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -30,23 +44,47 @@ use std::time::{Duration, Instant, SystemTime};
 
 use chia_bls::PublicKey;
 use sickle_pos::consensus::expected_plot_size_v1;
-use sickle_pos::{Plot, PlotError, ReadAt};
+use sickle_pos::{MemoError, Plot, PlotError, PlotLayout, PlotMemo, ReadAt};
 
+use crate::plot_cache::{self, CacheEntry, EntryRef, MemoBytes, PlotData};
 use crate::scan::{ScanSettings, find_plot_files};
 
-/// The positional-read handle a loaded plot reads through (a file, or a test double).
+/// The positional-read handle a lookup reads through (a file, or a test double).
 pub type PlotReader = Arc<dyn ReadAt + Send + Sync>;
 
-/// Opens a plot file for reading; [`open_file`] in production, anything in tests.
+/// Opens a plot file for reading, at load (header) and for each lookup; [`open_file`] in
+/// production, anything in tests.
 pub type Opener = Arc<dyn Fn(&Path) -> io::Result<PlotReader> + Send + Sync>;
 
-/// The production [`Opener`]: a read-only [`File`].
+/// The production [`Opener`]: a read-only [`File`] whose size is taken once, at open.
 pub fn open_file(path: &Path) -> io::Result<PlotReader> {
-    Ok(Arc::new(File::open(path)?))
+    let file = File::open(path)?;
+    let size = file.metadata()?.len();
+    Ok(Arc::new(PlotFile { file, size }))
+}
+
+/// A plot file and its size at open (a `File`'s own `size` asks the kernel on every read).
+struct PlotFile {
+    file: File,
+    size: u64,
+}
+
+impl ReadAt for PlotFile {
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        self.file.read_exact_at(buf, offset)
+    }
+
+    fn size(&self) -> u64 {
+        self.size
+    }
 }
 
 /// chia's `UI_ACTUAL_SPACE_CONSTANT_FACTOR`.
 const ACTUAL_SPACE_FACTOR: f64 = 0.78;
+
+/// Least time between two publications of the loaded set within one refresh: each copies the
+/// set's index, so publishing after every batch of a 100,000-plot refresh would be quadratic.
+pub const PUBLISH_INTERVAL: Duration = Duration::from_millis(500);
 
 /// Why a plot file could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -102,21 +140,15 @@ pub struct PlotStats {
 /// A plot that is farmed (chia's `PlotInfo`).
 pub struct LoadedPlot {
     /// Absolute path of the file.
-    pub path: PathBuf,
-    /// The open plot.
-    pub plot: Plot<PlotReader>,
-    /// The memo's pool public key (solo plots).
-    pub pool_public_key: Option<PublicKey>,
-    /// The memo's pool contract puzzle hash (plot NFT plots).
-    pub pool_contract_puzzle_hash: Option<[u8; 32]>,
-    /// The plot public key (with the taproot share for plot NFT plots).
-    pub plot_public_key: PublicKey,
+    pub path: Arc<Path>,
     /// File size in bytes when loaded.
     pub file_size: u64,
     /// Modification time when loaded.
     pub modified: SystemTime,
     /// Lookup counters.
     pub stats: PlotStats,
+    data: PlotData,
+    opener: Opener,
 }
 
 impl std::fmt::Debug for LoadedPlot {
@@ -133,20 +165,55 @@ impl std::fmt::Debug for LoadedPlot {
 impl LoadedPlot {
     /// The plot id.
     pub fn plot_id(&self) -> &[u8; 32] {
-        self.plot.plot_id()
+        self.data.layout.plot_id()
     }
 
     /// The plot size parameter k.
     pub fn k(&self) -> u8 {
-        self.plot.k()
+        self.data.layout.k()
+    }
+
+    /// Where the tables are: what a lookup reads the file with.
+    pub fn layout(&self) -> &PlotLayout {
+        &self.data.layout
+    }
+
+    /// The header data, as the cache stores it.
+    pub fn data(&self) -> &PlotData {
+        &self.data
+    }
+
+    /// Opens the file for one lookup.
+    pub fn open(&self) -> io::Result<PlotReader> {
+        (self.opener)(&self.path)
+    }
+
+    /// The memo's pool contract puzzle hash (plot NFT plots).
+    pub fn pool_contract_puzzle_hash(&self) -> Option<[u8; 32]> {
+        self.data.memo.pool_contract_puzzle_hash().copied()
+    }
+
+    /// The memo's pool public key (solo plots), decompressed.
+    pub fn pool_public_key(&self) -> Result<Option<PublicKey>, chia_bls::Error> {
+        self.data.pool_public_key()
+    }
+
+    /// The plot public key (with the taproot share for plot NFT plots), decompressed.
+    pub fn plot_public_key(&self) -> Result<PublicKey, chia_bls::Error> {
+        self.data.plot_public_key()
+    }
+
+    /// The memo, parsed and checked (for signing).
+    pub fn memo(&self) -> Result<PlotMemo, MemoError> {
+        self.data.memo.parse()
     }
 }
 
 /// An immutable snapshot of the loaded plots, keyed by absolute path.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct PlotSet {
-    /// Loaded plots by path.
-    pub plots: BTreeMap<PathBuf, Arc<LoadedPlot>>,
+    /// Loaded plots by path (the key is the plot's own `path`).
+    pub plots: BTreeMap<Arc<Path>, Arc<LoadedPlot>>,
 }
 
 /// The current [`PlotSet`], shared between the refresh task (writer) and lookups (readers).
@@ -162,8 +229,7 @@ impl SharedPlots {
         }
     }
 
-    fn publish(&self, set: PlotSet) {
-        let set = Arc::new(set);
+    fn publish(&self, set: Arc<PlotSet>) {
         match self.0.write() {
             Ok(mut guard) => *guard = set,
             Err(poisoned) => *poisoned.into_inner() = set,
@@ -184,6 +250,10 @@ pub struct RefreshResult {
     pub changed: Vec<PathBuf>,
     /// Files processed.
     pub processed: usize,
+    /// Valid headers read from disk (new files, changed files, or no cache).
+    pub headers_read: usize,
+    /// Valid headers taken from the cache without reading the file.
+    pub headers_from_cache: usize,
     /// Wall time of the refresh.
     pub duration: Duration,
 }
@@ -195,45 +265,102 @@ impl RefreshResult {
     }
 }
 
+/// The header cache as the manager holds it: the entries not held by a loaded plot.
+#[derive(Debug)]
+struct HeaderCache {
+    path: PathBuf,
+    /// Whether the file has been read (at the first refresh).
+    read: bool,
+    /// Entries of files not loaded: not yet seen in this run, keys missing, duplicates.
+    entries: BTreeMap<PathBuf, CacheEntry>,
+    /// What would be saved differs from the file.
+    dirty: bool,
+}
+
+/// A loaded plot's path, hashed and compared by its file name alone (chia's duplicate rule).
+#[derive(Debug, Clone)]
+struct ByFileName(Arc<Path>);
+
+impl ByFileName {
+    fn name(&self) -> &OsStr {
+        self.0.file_name().unwrap_or_default()
+    }
+}
+
+impl PartialEq for ByFileName {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl Eq for ByFileName {}
+
+impl Hash for ByFileName {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name().hash(state);
+    }
+}
+
+impl Borrow<OsStr> for ByFileName {
+    fn borrow(&self) -> &OsStr {
+        self.name()
+    }
+}
+
 /// The refresh-side state of the plot manager.
 pub struct PlotManager {
     scan: ScanSettings,
-    keys: FarmerKeys,
+    /// The handshake's farmer keys, compressed, for comparing with memo bytes.
+    farmer_keys: Vec<[u8; 48]>,
+    /// The handshake's pool keys, compressed.
+    pool_keys: Vec<[u8; 48]>,
     batch_size: usize,
     retry_invalid: Duration,
     open_threads: usize,
     opener: Opener,
     shared: SharedPlots,
-    loaded: BTreeMap<PathBuf, Arc<LoadedPlot>>,
+    /// The loaded plots; shared with the last published snapshot until the next change.
+    loaded: Arc<PlotSet>,
+    /// File names of the loaded plots.
+    names: HashSet<ByFileName>,
+    /// Copies not loaded because a plot of the same file name is.
+    duplicates: BTreeSet<PathBuf>,
     /// Failed paths, with when they failed and why.
     failed: BTreeMap<PathBuf, (SystemTime, Arc<LoadError>)>,
     keys_missing: BTreeSet<PathBuf>,
-    /// File name → (directory of the loaded copy, directories of duplicate copies).
-    by_file_name: BTreeMap<String, (PathBuf, BTreeSet<PathBuf>)>,
+    cache: Option<HeaderCache>,
 }
 
 impl std::fmt::Debug for PlotManager {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PlotManager")
             .field("scan", &self.scan)
-            .field("loaded", &self.loaded.len())
+            .field("loaded", &self.loaded.plots.len())
             .field("failed", &self.failed.len())
             .field("keys_missing", &self.keys_missing.len())
+            .field("cache", &self.cache.as_ref().map(|cache| &cache.path))
             .finish_non_exhaustive()
     }
 }
 
-/// Outcome of processing one file.
-enum Processed {
-    Loaded(Arc<LoadedPlot>),
+/// Outcome of reading one file's header (on a worker thread).
+// Nearly every file is `Valid`, and its entry moves on into the loaded plot: boxing it would add
+// an allocation per plot for nothing.
+#[allow(clippy::large_enum_variant)]
+enum Opened {
+    /// A valid v1 plot, from the cache or from disk.
+    Valid {
+        entry: CacheEntry,
+        from_disk: bool,
+    },
     Failed(LoadError),
-    KeysMissing,
     Skipped,
 }
 
 impl PlotManager {
     /// A manager over `scan` that opens files with `opener`, `batch_size` files per batch, at most
-    /// `open_threads` headers at a time, retrying failed files after `retry_invalid`.
+    /// `open_threads` headers at a time, retrying failed files after `retry_invalid`. No header
+    /// cache until [`with_cache`](Self::with_cache).
     pub fn new(
         scan: ScanSettings,
         batch_size: usize,
@@ -243,17 +370,37 @@ impl PlotManager {
     ) -> Self {
         Self {
             scan,
-            keys: FarmerKeys::default(),
+            farmer_keys: Vec::new(),
+            pool_keys: Vec::new(),
             batch_size: batch_size.max(1),
             retry_invalid,
             open_threads: open_threads.max(1),
             opener,
             shared: SharedPlots::default(),
-            loaded: BTreeMap::new(),
+            loaded: Arc::default(),
+            names: HashSet::new(),
+            duplicates: BTreeSet::new(),
             failed: BTreeMap::new(),
             keys_missing: BTreeSet::new(),
-            by_file_name: BTreeMap::new(),
+            cache: None,
         }
+    }
+
+    /// Keeps a header cache at `path` (usually [`plot_cache::default_cache_path`]): read at the
+    /// first refresh, written after refreshes that changed it.
+    pub fn with_cache(mut self, path: PathBuf) -> Self {
+        self.cache = Some(HeaderCache {
+            path,
+            read: false,
+            entries: BTreeMap::new(),
+            dirty: false,
+        });
+        self
+    }
+
+    /// The header cache file, if any.
+    pub fn cache_path(&self) -> Option<&Path> {
+        self.cache.as_ref().map(|cache| cache.path.as_path())
     }
 
     /// The handle lookups read snapshots from.
@@ -263,12 +410,21 @@ impl PlotManager {
 
     /// Sets the keys of the latest `HarvesterHandshake`; they apply to files processed from now.
     pub fn set_keys(&mut self, keys: FarmerKeys) {
-        self.keys = keys;
+        self.farmer_keys = keys
+            .farmer_public_keys
+            .iter()
+            .map(PublicKey::to_bytes)
+            .collect();
+        self.pool_keys = keys
+            .pool_public_keys
+            .iter()
+            .map(PublicKey::to_bytes)
+            .collect();
     }
 
     /// The loaded plots.
-    pub fn loaded(&self) -> &BTreeMap<PathBuf, Arc<LoadedPlot>> {
-        &self.loaded
+    pub fn loaded(&self) -> &BTreeMap<Arc<Path>, Arc<LoadedPlot>> {
+        &self.loaded.plots
     }
 
     /// Paths that failed to open, with the error.
@@ -285,10 +441,7 @@ impl PlotManager {
 
     /// Paths of every copy that is not loaded because another copy of the same file name is.
     pub fn duplicates(&self) -> Vec<PathBuf> {
-        self.by_file_name
-            .iter()
-            .flat_map(|(name, (_, copies))| copies.iter().map(move |dir| dir.join(name)))
-            .collect()
+        self.duplicates.iter().cloned().collect()
     }
 
     /// Scans and processes every file; `now` is the wall clock used for the retry rule.
@@ -296,7 +449,7 @@ impl PlotManager {
         self.refresh_with(now, |_| {})
     }
 
-    /// As [`refresh`](Self::refresh), calling `between_batches` after each batch is published
+    /// As [`refresh`](Self::refresh), calling `between_batches` after each batch
     /// (the service sleeps `batch_sleep_milliseconds` there).
     pub fn refresh_with(
         &mut self,
@@ -304,68 +457,155 @@ impl PlotManager {
         mut between_batches: impl FnMut(&RefreshResult),
     ) -> RefreshResult {
         let started = Instant::now();
+        self.read_cache();
+        // Sorted and without repeats, so membership is a binary search.
         let files = find_plot_files(&self.scan);
-        let present: BTreeSet<&PathBuf> = files.iter().collect();
+        let present = |path: &Path| {
+            files
+                .binary_search_by(|file| file.as_path().cmp(path))
+                .is_ok()
+        };
         let mut result = RefreshResult {
             plot_file_count: files.len(),
             ..RefreshResult::default()
         };
 
-        self.failed.retain(|path, _| present.contains(path));
-        self.keys_missing.retain(|path| present.contains(path));
-        let gone: Vec<PathBuf> = self
+        self.failed.retain(|path, _| present(path));
+        self.keys_missing.retain(|path| present(path));
+        self.duplicates.retain(|path| present(path));
+        let gone: Vec<Arc<Path>> = self
             .loaded
+            .plots
             .keys()
-            .filter(|path| !present.contains(path))
+            .filter(|path| !present(path))
             .cloned()
             .collect();
         for path in gone {
-            self.loaded.remove(&path);
-            if let Some(name) = file_name(&path) {
-                self.by_file_name.remove(&name);
+            Arc::make_mut(&mut self.loaded).plots.remove(&path);
+            if let Some(name) = path.file_name() {
+                self.names.remove(name);
+                // chia drops the whole file-name entry: the other copies load in this refresh.
+                self.duplicates
+                    .retain(|copy| copy.file_name() != Some(name));
             }
-            result.removed.push(path);
+            if let Some(cache) = &mut self.cache {
+                cache.dirty = true;
+            }
+            result.removed.push(path.to_path_buf());
         }
-        for (name, (_, copies)) in &mut self.by_file_name {
-            copies.retain(|dir| present.contains(&dir.join(name)));
-        }
-        if !result.removed.is_empty() {
-            self.publish();
-        }
+        let mut unpublished = !result.removed.is_empty();
+        let mut last_publish = started;
 
         for batch in files.chunks(self.batch_size) {
-            let loaded = self.process_batch(batch, now, &mut result.changed);
+            let loaded = self.process_batch(batch, now, &mut result);
             result.processed += batch.len();
+            unpublished |= !loaded.is_empty();
             result.loaded_batches.push(loaded);
-            self.publish();
+            if unpublished && last_publish.elapsed() >= PUBLISH_INTERVAL {
+                self.publish();
+                unpublished = false;
+                last_publish = Instant::now();
+            }
             between_batches(&result);
         }
-        if files.is_empty() {
+        if unpublished || files.is_empty() {
             self.publish();
         }
+        self.save_cache(&present);
         result.duration = started.elapsed();
         result
     }
 
     fn publish(&self) {
-        self.shared.publish(PlotSet {
-            plots: self.loaded.clone(),
-        });
+        self.shared.publish(Arc::clone(&self.loaded));
+    }
+
+    /// Reads the cache file once, at the first refresh. An unusable file is logged and ignored:
+    /// every header is then read from disk and a good cache written.
+    fn read_cache(&mut self) {
+        let Some(cache) = &mut self.cache else {
+            return;
+        };
+        if cache.read {
+            return;
+        }
+        cache.read = true;
+        let started = Instant::now();
+        match plot_cache::load(&cache.path) {
+            Ok(entries) => {
+                tracing::info!(
+                    path = %cache.path.display(),
+                    entries = entries.len(),
+                    ms = started.elapsed().as_millis(),
+                    "plot cache loaded"
+                );
+                cache.entries = entries;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "reading every plot header from disk");
+                cache.dirty = true;
+            }
+        }
+    }
+
+    /// Drops the entries of files that are gone and saves the cache if it changed.
+    fn save_cache(&mut self, present: &impl Fn(&Path) -> bool) {
+        let Some(cache) = &mut self.cache else {
+            return;
+        };
+        let before = cache.entries.len();
+        cache.entries.retain(|path, _| present(path));
+        cache.dirty |= cache.entries.len() != before;
+        if !cache.dirty {
+            return;
+        }
+        let entries: Vec<EntryRef<'_>> = self
+            .loaded
+            .plots
+            .values()
+            .map(|plot| EntryRef {
+                path: &plot.path,
+                file_size: plot.file_size,
+                modified: plot.modified,
+                data: &plot.data,
+            })
+            .chain(cache.entries.iter().map(|(path, entry)| EntryRef {
+                path,
+                file_size: entry.file_size,
+                modified: entry.modified,
+                data: &entry.data,
+            }))
+            .collect();
+        let started = Instant::now();
+        match plot_cache::save(&cache.path, &entries) {
+            Ok(()) => {
+                tracing::info!(
+                    path = %cache.path.display(),
+                    entries = entries.len(),
+                    ms = started.elapsed().as_millis(),
+                    "plot cache saved"
+                );
+                cache.dirty = false;
+            }
+            // Still dirty: the next refresh tries again.
+            Err(error) => tracing::error!(%error, "plot cache not saved"),
+        }
     }
 
     fn process_batch(
         &mut self,
         batch: &[PathBuf],
         now: SystemTime,
-        changed: &mut Vec<PathBuf>,
+        result: &mut RefreshResult,
     ) -> Vec<Arc<LoadedPlot>> {
         let mut to_open = Vec::new();
+        let mut cached = Vec::new();
         for path in batch {
-            if let Some(plot) = self.loaded.get(path) {
+            if let Some(plot) = self.loaded.plots.get(path.as_path()) {
                 if let Ok(meta) = std::fs::metadata(path) {
                     let modified = meta.modified().unwrap_or(plot.modified);
                     if meta.len() != plot.file_size || modified != plot.modified {
-                        changed.push(path.clone());
+                        result.changed.push(path.clone());
                     }
                 }
                 continue;
@@ -376,58 +616,112 @@ impl PlotManager {
                     continue;
                 }
             }
-            if let (Some(name), Some(dir)) = (file_name(path), path.parent())
-                && let Some((_, copies)) = self.by_file_name.get(&name)
-                && copies.contains(dir)
-            {
+            if self.duplicates.contains(path) {
                 continue;
             }
+            cached.push(
+                self.cache
+                    .as_mut()
+                    .and_then(|cache| cache.entries.remove(path)),
+            );
             to_open.push(path.clone());
         }
 
-        let opened = self.open_all(&to_open);
+        let had_entry: Vec<bool> = cached.iter().map(Option::is_some).collect();
+        let opened = self.open_all(&to_open, cached);
         let mut loaded = Vec::new();
-        for (path, processed) in to_open.into_iter().zip(opened) {
-            match processed {
-                Processed::Failed(error) => {
+        for ((path, opened), had_entry) in to_open.into_iter().zip(opened).zip(had_entry) {
+            let (entry, from_disk) = match opened {
+                Opened::Failed(error) => {
                     tracing::error!(%error, "failed to open plot");
                     self.failed.insert(path, (now, Arc::new(error)));
+                    self.mark_cache_dirty(had_entry);
+                    continue;
                 }
-                Processed::Skipped => {}
-                Processed::KeysMissing => {
-                    self.keys_missing.insert(path);
+                Opened::Skipped => {
+                    self.mark_cache_dirty(had_entry);
+                    continue;
                 }
-                Processed::Loaded(plot) => {
-                    self.keys_missing.remove(&path);
-                    self.failed.remove(&path);
-                    let (Some(name), Some(dir)) = (file_name(&path), path.parent()) else {
-                        continue;
-                    };
-                    if let Some((first, copies)) = self.by_file_name.get_mut(&name) {
-                        tracing::warn!(
-                            plot = %name,
-                            loaded = %first.display(),
-                            copy = %dir.display(),
-                            "have multiple copies of the plot"
-                        );
-                        copies.insert(dir.to_path_buf());
-                        continue;
-                    }
-                    self.by_file_name
-                        .insert(name, (dir.to_path_buf(), BTreeSet::new()));
-                    self.loaded.insert(path, Arc::clone(&plot));
-                    loaded.push(plot);
-                }
+                Opened::Valid { entry, from_disk } => (entry, from_disk),
+            };
+            if from_disk {
+                result.headers_read += 1;
+                self.mark_cache_dirty(true);
+            } else {
+                result.headers_from_cache += 1;
             }
+            self.failed.remove(&path);
+            if self.keys_missing_for(&path, &entry.data.memo) {
+                self.keys_missing.insert(path.clone());
+                self.keep_in_cache(path, entry);
+                continue;
+            }
+            self.keys_missing.remove(&path);
+            let name = path.file_name().unwrap_or_default();
+            if let Some(first) = self.names.get(name) {
+                tracing::warn!(
+                    plot = %name.to_string_lossy(),
+                    loaded = %first.0.display(),
+                    copy = %path.display(),
+                    "have multiple copies of the plot"
+                );
+                self.duplicates.insert(path.clone());
+                self.keep_in_cache(path, entry);
+                continue;
+            }
+            let path: Arc<Path> = Arc::from(path);
+            let plot = Arc::new(LoadedPlot {
+                path: Arc::clone(&path),
+                file_size: entry.file_size,
+                modified: entry.modified,
+                stats: PlotStats::default(),
+                data: entry.data,
+                opener: Arc::clone(&self.opener),
+            });
+            self.names.insert(ByFileName(Arc::clone(&path)));
+            Arc::make_mut(&mut self.loaded)
+                .plots
+                .insert(path, Arc::clone(&plot));
+            loaded.push(plot);
         }
         loaded
     }
 
-    /// Opens `paths` on at most `open_threads` threads; results in input order.
-    fn open_all(&self, paths: &[PathBuf]) -> Vec<Processed> {
+    fn mark_cache_dirty(&mut self, changed: bool) {
+        if let Some(cache) = &mut self.cache {
+            cache.dirty |= changed;
+        }
+    }
+
+    /// Keeps the header of a valid plot that is not loaded, so a later refresh (new keys, the
+    /// loaded copy gone) and the next start need not read it again.
+    fn keep_in_cache(&mut self, path: PathBuf, entry: CacheEntry) {
+        if let Some(cache) = &mut self.cache {
+            cache.entries.insert(path, entry);
+        }
+    }
+
+    /// chia's key checks: the farmer key must be the farmer's, a solo plot's pool key the pool's.
+    fn keys_missing_for(&self, path: &Path, memo: &MemoBytes) -> bool {
+        if !self.farmer_keys.contains(memo.farmer_public_key()) {
+            tracing::warn!(path = %path.display(), "plot has a farmer public key that is not in the farmer's pk list");
+            return true;
+        }
+        if let Some(pool_key) = memo.pool_public_key()
+            && !self.pool_keys.contains(pool_key)
+        {
+            tracing::warn!(path = %path.display(), "plot has a pool public key that is not in the farmer's pool pk list");
+            return true;
+        }
+        false
+    }
+
+    /// Reads the headers of `paths` (or takes `cached` entries that still match) on at most
+    /// `open_threads` threads; results in input order.
+    fn open_all(&self, paths: &[PathBuf], cached: Vec<Option<CacheEntry>>) -> Vec<Opened> {
         let next = Mutex::new(0usize);
-        let results: Vec<Mutex<Option<Processed>>> =
-            paths.iter().map(|_| Mutex::new(None)).collect();
+        let cached: Vec<Mutex<Option<CacheEntry>>> = cached.into_iter().map(Mutex::new).collect();
+        let results: Vec<Mutex<Option<Opened>>> = paths.iter().map(|_| Mutex::new(None)).collect();
         let workers = self.open_threads.min(paths.len());
         std::thread::scope(|scope| {
             for _ in 0..workers {
@@ -439,13 +733,15 @@ impl PlotManager {
                             *next += 1;
                             index
                         };
-                        let (Some(path), Some(slot)) = (paths.get(index), results.get(index))
+                        let (Some(path), Some(entry), Some(slot)) =
+                            (paths.get(index), cached.get(index), results.get(index))
                         else {
                             return;
                         };
-                        let processed = self.process_file(path);
+                        let entry = entry.lock().ok().and_then(|mut entry| entry.take());
+                        let opened = self.read_header(path, entry);
                         if let Ok(mut slot) = slot.lock() {
-                            *slot = Some(processed);
+                            *slot = Some(opened);
                         }
                     }
                 });
@@ -453,18 +749,14 @@ impl PlotManager {
         });
         results
             .into_iter()
-            .map(|slot| {
-                slot.into_inner()
-                    .ok()
-                    .flatten()
-                    .unwrap_or(Processed::Skipped)
-            })
+            .map(|slot| slot.into_inner().ok().flatten().unwrap_or(Opened::Skipped))
             .collect()
     }
 
-    fn process_file(&self, path: &Path) -> Processed {
+    /// One file: its cache entry if size and modification time still match, else its header.
+    fn read_header(&self, path: &Path, cached: Option<CacheEntry>) -> Opened {
         let io_error = |source| {
-            Processed::Failed(LoadError::Io {
+            Opened::Failed(LoadError::Io {
                 path: path.to_path_buf(),
                 source,
             })
@@ -475,9 +767,17 @@ impl PlotManager {
         };
         let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
         if path.extension().is_some_and(|ext| ext == "plot2") {
-            return Processed::Failed(LoadError::V2Unsupported {
+            return Opened::Failed(LoadError::V2Unsupported {
                 path: path.to_path_buf(),
             });
+        }
+        if let Some(entry) = cached
+            && entry.matches(meta.len(), modified)
+        {
+            return Opened::Valid {
+                entry,
+                from_disk: false,
+            };
         }
         let reader = match (self.opener)(path) {
             Ok(reader) => reader,
@@ -486,7 +786,7 @@ impl PlotManager {
         let plot = match Plot::open(reader) {
             Ok(plot) => plot,
             Err(source) => {
-                return Processed::Failed(LoadError::Plot {
+                return Opened::Failed(LoadError::Plot {
                     path: path.to_path_buf(),
                     source,
                 });
@@ -497,40 +797,18 @@ impl PlotManager {
             let expected = expected_plot_size_v1(k).unwrap_or(u64::MAX) as f64;
             if (meta.len() as f64) < 0.98 * expected * ACTUAL_SPACE_FACTOR {
                 tracing::warn!(path = %path.display(), size = meta.len(), "not farming plot: smaller than expected, assumed still being copied");
-                return Processed::Skipped;
+                return Opened::Skipped;
             }
         }
-        let memo = plot.memo();
-        if !self
-            .keys
-            .farmer_public_keys
-            .contains(memo.farmer_public_key())
-        {
-            tracing::warn!(path = %path.display(), "plot has a farmer public key that is not in the farmer's pk list");
-            return Processed::KeysMissing;
+        Opened::Valid {
+            entry: CacheEntry {
+                file_size: meta.len(),
+                modified,
+                data: PlotData::of(&plot),
+            },
+            from_disk: true,
         }
-        if let Some(pool_pk) = memo.pool_public_key()
-            && !self.keys.pool_public_keys.contains(pool_pk)
-        {
-            tracing::warn!(path = %path.display(), "plot has a pool public key that is not in the farmer's pool pk list");
-            return Processed::KeysMissing;
-        }
-        Processed::Loaded(Arc::new(LoadedPlot {
-            path: path.to_path_buf(),
-            pool_public_key: memo.pool_public_key().cloned(),
-            pool_contract_puzzle_hash: memo.pool_contract_puzzle_hash().copied(),
-            plot_public_key: memo.plot_public_key(),
-            file_size: meta.len(),
-            modified,
-            stats: PlotStats::default(),
-            plot,
-        }))
     }
-}
-
-fn file_name(path: &Path) -> Option<String> {
-    path.file_name()
-        .map(|name| name.to_string_lossy().into_owned())
 }
 
 impl PlotStats {

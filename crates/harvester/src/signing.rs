@@ -27,6 +27,23 @@ pub enum SigningError {
         /// The identifier as received.
         identifier: String,
     },
+    /// The plot's memo does not parse (only a tampered cache can cause this).
+    #[error("plot {path} has an invalid memo: {source}")]
+    BadMemo {
+        /// The plot file.
+        path: PathBuf,
+        /// What is wrong.
+        source: sickle_pos::MemoError,
+    },
+    /// The plot's stored plot public key does not decompress (only a tampered cache can cause
+    /// this).
+    #[error("plot {path} has an invalid plot public key: {source}")]
+    BadPlotKey {
+        /// The plot file.
+        path: PathBuf,
+        /// The BLS error.
+        source: chia_bls::Error,
+    },
     /// No loaded plot has this path.
     #[error("plot {path} is not loaded; not signing")]
     UnknownPlot {
@@ -61,16 +78,25 @@ pub fn sign_messages(
     let path = resolve(Path::new(path));
     let plot = plots
         .plots
-        .get(&path)
+        .get(path.as_path())
         .ok_or(SigningError::UnknownPlot { path })?;
-    let memo = plot.plot.memo();
+    let memo = plot.memo().map_err(|source| SigningError::BadMemo {
+        path: plot.path.to_path_buf(),
+        source,
+    })?;
+    let plot_public_key = plot
+        .plot_public_key()
+        .map_err(|source| SigningError::BadPlotKey {
+            path: plot.path.to_path_buf(),
+            source,
+        })?;
     let local_sk = memo.local_sk();
     let message_signatures = messages
         .iter()
         .map(|message| {
             (
                 *message,
-                sign_with_plot_key(&local_sk, message, &plot.plot_public_key),
+                sign_with_plot_key(&local_sk, message, &plot_public_key),
             )
         })
         .collect();

@@ -221,7 +221,7 @@ async fn handshake_signage_point_and_signatures() {
         assert_eq!(response.farmer_pk, farmer_key.public_key());
         let plot_pk = proof.proof.plot_public_key;
         let path = std::path::Path::new(&proof.plot_identifier[64..]);
-        let memo = harvester.plots.snapshot().plots[path].plot.memo().clone();
+        let memo = harvester.plots.snapshot().plots[path].memo().unwrap();
         for (message, share) in &response.message_signatures {
             let message: [u8; 32] = (*message).into();
             let mut full = share.clone() + &sign_with_plot_key(&farmer_key, &message, &plot_pk);

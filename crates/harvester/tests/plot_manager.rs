@@ -73,21 +73,25 @@ fn loads_both_fixture_plots_with_their_keys() {
     assert!(result.removed.is_empty());
     let snapshot = manager.shared().snapshot();
     assert_eq!(
-        snapshot.plots.keys().cloned().collect::<Vec<_>>(),
+        snapshot
+            .plots
+            .keys()
+            .map(|path| path.to_path_buf())
+            .collect::<Vec<_>>(),
         vec![contract.clone(), solo.clone()]
     );
-    let solo_plot = &snapshot.plots[&solo];
+    let solo_plot = &snapshot.plots[solo.as_path()];
     assert_eq!(solo_plot.k(), 18);
-    assert!(solo_plot.pool_public_key.is_some());
-    assert!(solo_plot.pool_contract_puzzle_hash.is_none());
+    assert!(solo_plot.pool_public_key().unwrap().is_some());
+    assert!(solo_plot.pool_contract_puzzle_hash().is_none());
     assert_eq!(solo_plot.file_size, std::fs::metadata(&solo).unwrap().len());
-    let contract_plot = &snapshot.plots[&contract];
-    assert!(contract_plot.pool_public_key.is_none());
-    assert!(contract_plot.pool_contract_puzzle_hash.is_some());
+    let contract_plot = &snapshot.plots[contract.as_path()];
+    assert!(contract_plot.pool_public_key().unwrap().is_none());
+    assert!(contract_plot.pool_contract_puzzle_hash().is_some());
     // The plot public key gives back the header's plot id (sickle-pos checks it at open).
     assert_eq!(
         contract_plot.plot_id(),
-        &contract_plot.plot.memo().plot_id()
+        &contract_plot.memo().unwrap().plot_id()
     );
 
     // A second refresh with nothing changed loads nothing and removes nothing.
@@ -126,7 +130,7 @@ fn keys_missing_by_farmer_key_and_by_solo_pool_key() {
     assert_eq!(
         result
             .loaded()
-            .map(|plot| plot.path.clone())
+            .map(|plot| plot.path.to_path_buf())
             .collect::<Vec<_>>(),
         vec![contract.clone()]
     );
@@ -141,7 +145,7 @@ fn keys_missing_by_farmer_key_and_by_solo_pool_key() {
     assert_eq!(
         result
             .loaded()
-            .map(|plot| plot.path.clone())
+            .map(|plot| plot.path.to_path_buf())
             .collect::<Vec<_>>(),
         vec![solo]
     );
@@ -160,7 +164,7 @@ fn same_file_name_in_two_directories_is_a_duplicate() {
     assert_eq!(
         result
             .loaded()
-            .map(|plot| plot.path.clone())
+            .map(|plot| plot.path.to_path_buf())
             .collect::<Vec<_>>(),
         vec![first.clone(), renamed.clone()]
     );
@@ -178,7 +182,7 @@ fn same_file_name_in_two_directories_is_a_duplicate() {
     assert_eq!(
         result
             .loaded()
-            .map(|plot| plot.path.clone())
+            .map(|plot| plot.path.to_path_buf())
             .collect::<Vec<_>>(),
         vec![second]
     );
@@ -238,7 +242,7 @@ fn incremental_refresh_adds_removes_and_notices_changes() {
     assert_eq!(
         result
             .loaded()
-            .map(|plot| plot.path.clone())
+            .map(|plot| plot.path.to_path_buf())
             .collect::<Vec<_>>(),
         vec![contract.clone()]
     );
@@ -261,7 +265,12 @@ fn incremental_refresh_adds_removes_and_notices_changes() {
     assert_eq!(result.removed, vec![contract]);
     assert_eq!(result.plot_file_count, 1);
     assert_eq!(
-        shared.snapshot().plots.keys().cloned().collect::<Vec<_>>(),
+        shared
+            .snapshot()
+            .plots
+            .keys()
+            .map(|path| path.to_path_buf())
+            .collect::<Vec<_>>(),
         vec![solo]
     );
 }
