@@ -285,7 +285,7 @@ fn assert_ignored(farm: &Farm, damage: impl FnOnce(&mut Vec<u8>)) {
         plot_cache::load(&farm.cache),
         Err(CacheError::Decode { .. })
     ));
-    let result = manager(&farm, Arc::new(open_file), true).refresh(SystemTime::now());
+    let result = manager(farm, Arc::new(open_file), true).refresh(SystemTime::now());
     assert_eq!(result.loaded().count(), 2);
     assert_eq!((result.headers_read, result.headers_from_cache), (2, 0));
     assert_eq!(plot_cache::load(&farm.cache).unwrap().len(), 2);
