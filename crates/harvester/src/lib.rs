@@ -53,7 +53,7 @@
 //!     pool_difficulties: Vec::new(),
 //! };
 //! let mut proofs = Vec::new();
-//! for plot in manager.loaded().values() {
+//! for plot in manager.loaded() {
 //!     proofs.extend(lookup_plot(&constants, &sp, plot)?);
 //! }
 //! assert!(proofs.iter().all(|found| found.proof.len() == 18 * 8));

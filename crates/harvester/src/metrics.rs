@@ -98,7 +98,7 @@ impl Metrics {
         let _ = writeln!(out, "# HELP sickle_harvester_plots Plot files by state.");
         let _ = writeln!(out, "# TYPE sickle_harvester_plots gauge");
         for (state, value) in [
-            ("loaded", plots.plots.len() as u64),
+            ("loaded", plots.len() as u64),
             ("failed_to_open", get(&self.failed_to_open)),
             ("keys_missing", get(&self.keys_missing)),
             ("duplicate", get(&self.duplicates)),
@@ -133,7 +133,7 @@ impl Metrics {
         let _ = writeln!(out, "sickle_harvester_lookup_seconds_count {count}");
 
         let mut by_directory: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-        for plot in plots.plots.values() {
+        for plot in plots {
             let directory = plot
                 .path
                 .parent()

@@ -23,7 +23,7 @@
 //! atomically (a temporary file in the same directory, then a rename) and is readable by its
 //! owner only: like the plot files, each memo holds its plot's local master secret key.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -171,7 +171,7 @@ impl PlotData {
         Self {
             layout: plot.layout().clone().without_c1_cache(),
             memo: MemoBytes::of(plot.memo()),
-            plot_public_key: plot.memo().plot_public_key().to_bytes(),
+            plot_public_key: plot.plot_public_key().to_bytes(),
         }
     }
 
@@ -197,8 +197,8 @@ pub struct CacheEntry {
     pub file_size: u64,
     /// Modification time.
     pub modified: SystemTime,
-    /// The header data.
-    pub data: PlotData,
+    /// The header data, boxed so it moves into a loaded plot without a copy.
+    pub data: Box<PlotData>,
 }
 
 impl CacheEntry {
@@ -243,14 +243,6 @@ pub enum DecodeError {
     TrailingBytes {
         /// How many.
         extra: usize,
-    },
-    /// An entry's path is not absolute.
-    #[error("entry {index}: path {path:?} is not absolute")]
-    RelativePath {
-        /// Entry number, from 0.
-        index: u32,
-        /// The path.
-        path: PathBuf,
     },
     /// An entry's modification time is out of range.
     #[error("entry {index}: modification time {seconds}.{nanos:09} is out of range")]
@@ -311,10 +303,10 @@ pub enum CacheError {
 }
 
 /// Reads the cache at `path`; a missing file is an empty cache.
-pub fn load(path: &Path) -> Result<BTreeMap<PathBuf, CacheEntry>, CacheError> {
+pub fn load(path: &Path) -> Result<HashMap<PathBuf, CacheEntry>, CacheError> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(HashMap::new()),
         Err(source) => {
             return Err(CacheError::Read {
                 path: path.to_path_buf(),
@@ -465,7 +457,7 @@ fn encode_into(out: &mut impl Write, entries: &[EntryRef<'_>]) -> io::Result<()>
 }
 
 /// Parses the bytes of a cache file.
-pub fn decode(bytes: &[u8]) -> Result<BTreeMap<PathBuf, CacheEntry>, DecodeError> {
+pub fn decode(bytes: &[u8]) -> Result<HashMap<PathBuf, CacheEntry>, DecodeError> {
     let mut cursor = Cursor { bytes, at: 0 };
     if cursor.array::<8>("magic")? != *MAGIC {
         return Err(DecodeError::BadMagic);
@@ -507,7 +499,7 @@ pub fn decode(bytes: &[u8]) -> Result<BTreeMap<PathBuf, CacheEntry>, DecodeError
             size: bytes.len(),
         });
     }
-    let mut entries = BTreeMap::new();
+    let mut entries = HashMap::with_capacity(count as usize);
     for index in 0..count {
         let (path, entry) = decode_entry(&mut cursor, index)?;
         entries.insert(path, entry);
@@ -524,9 +516,6 @@ fn decode_entry(cursor: &mut Cursor<'_>, index: u32) -> Result<(PathBuf, CacheEn
     let path = PathBuf::from(OsStr::from_bytes(
         cursor.take(usize::from(path_len), "path")?,
     ));
-    if !path.is_absolute() {
-        return Err(DecodeError::RelativePath { index, path });
-    }
     let file_size = cursor.u64("file size")?;
     let seconds = cursor.i64("modification time")?;
     let nanos = cursor.u32("modification time")?;
@@ -559,11 +548,11 @@ fn decode_entry(cursor: &mut Cursor<'_>, index: u32) -> Result<(PathBuf, CacheEn
         CacheEntry {
             file_size,
             modified,
-            data: PlotData {
+            data: Box::new(PlotData {
                 layout,
                 memo,
                 plot_public_key,
-            },
+            }),
         },
     ))
 }

@@ -18,20 +18,21 @@
 //! farms within seconds. The cache is read at the first refresh and saved after each refresh
 //! that read a header from disk or dropped an entry; entries of vanished files are dropped.
 //!
-//! A loaded plot is small (a few hundred bytes: its [`PlotData`], path and counters) and holds no
+//! A loaded plot is small (well under 1 KiB: its [`PlotData`], path and counters) and holds no
 //! open file: a lookup opens the file through the manager's [`Opener`], as chiapos' `DiskProver`
-//! does, so 100,000 plots neither need 100,000 descriptors nor much memory.
+//! does, so 100,000 plots need neither 100,000 descriptors nor much memory. BLS keys stay
+//! compressed until a proof, a sync or a signature needs them.
 //!
 //! The manager is owned by the refresh task; lookups never touch it. It publishes an immutable
-//! [`PlotSet`] through [`SharedPlots`] after a batch that changed something (at most every
-//! [`PUBLISH_INTERVAL`]) and at the end of each refresh, so a signage point reads a snapshot with
-//! one `Arc` clone and is never delayed by a scan.
+//! [`PlotSet`] (a sorted list of `Arc`s) through [`SharedPlots`] after a batch that changed
+//! something (at most every [`PUBLISH_INTERVAL`]) and at the end of each refresh, so a signage
+//! point reads a snapshot with one `Arc` clone and is never delayed by a scan.
 //!
 //! As in chia, a loaded plot is not reopened when its file changes; the refresh reports such
 //! files in [`RefreshResult::changed`] so the service can log them.
 
 use std::borrow::Borrow;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::OsStr;
 use std::fs::File;
 use std::hash::{Hash, Hasher};
@@ -39,7 +40,7 @@ use std::io;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use chia_bls::PublicKey;
@@ -140,14 +141,14 @@ pub struct PlotStats {
 /// A plot that is farmed (chia's `PlotInfo`).
 pub struct LoadedPlot {
     /// Absolute path of the file.
-    pub path: Arc<Path>,
+    pub path: PathBuf,
     /// File size in bytes when loaded.
     pub file_size: u64,
     /// Modification time when loaded.
     pub modified: SystemTime,
     /// Lookup counters.
     pub stats: PlotStats,
-    data: PlotData,
+    data: Box<PlotData>,
     opener: Opener,
 }
 
@@ -209,11 +210,84 @@ impl LoadedPlot {
     }
 }
 
-/// An immutable snapshot of the loaded plots, keyed by absolute path.
+/// An immutable snapshot of the loaded plots, sorted by path (`Path`'s order), one per path.
+///
+/// A list rather than a map: 8 bytes per plot, and a copy for the next snapshot is a `memcpy`
+/// plus reference counts.
 #[derive(Debug, Default, Clone)]
 pub struct PlotSet {
-    /// Loaded plots by path (the key is the plot's own `path`).
-    pub plots: BTreeMap<Arc<Path>, Arc<LoadedPlot>>,
+    plots: Vec<Arc<LoadedPlot>>,
+}
+
+impl PlotSet {
+    /// How many plots are loaded.
+    pub fn len(&self) -> usize {
+        self.plots.len()
+    }
+
+    /// Whether no plot is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.plots.is_empty()
+    }
+
+    /// The plots in path order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Arc<LoadedPlot>> {
+        self.plots.iter()
+    }
+
+    /// The plots' paths in order.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.plots.iter().map(|plot| plot.path.as_path())
+    }
+
+    /// The plot at `path` (a binary search).
+    pub fn get(&self, path: &Path) -> Option<&Arc<LoadedPlot>> {
+        self.plots
+            .binary_search_by(|plot| plot.path.as_path().cmp(path))
+            .ok()
+            .and_then(|index| self.plots.get(index))
+    }
+
+    /// Adds `new` plots, none of whose paths is in the set yet.
+    fn merge(&mut self, mut new: Vec<Arc<LoadedPlot>>) {
+        if new.is_empty() {
+            return;
+        }
+        // Already in order when they come from one scan: a stable sort only checks that.
+        new.sort_by(|a, b| a.path.cmp(&b.path));
+        if self
+            .plots
+            .last()
+            .is_none_or(|last| new.first().is_none_or(|first| last.path < first.path))
+        {
+            self.plots.extend(new);
+            return;
+        }
+        let old = std::mem::take(&mut self.plots);
+        let mut merged = Vec::with_capacity(old.len() + new.len());
+        let mut old = old.into_iter().peekable();
+        let mut new = new.into_iter().peekable();
+        loop {
+            let take_old = match (old.peek(), new.peek()) {
+                (Some(a), Some(b)) => a.path <= b.path,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let next = if take_old { old.next() } else { new.next() };
+            merged.extend(next);
+        }
+        self.plots = merged;
+    }
+}
+
+impl<'a> IntoIterator for &'a PlotSet {
+    type Item = &'a Arc<LoadedPlot>;
+    type IntoIter = std::slice::Iter<'a, Arc<LoadedPlot>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 /// The current [`PlotSet`], shared between the refresh task (writer) and lookups (readers).
@@ -272,18 +346,19 @@ struct HeaderCache {
     /// Whether the file has been read (at the first refresh).
     read: bool,
     /// Entries of files not loaded: not yet seen in this run, keys missing, duplicates.
-    entries: BTreeMap<PathBuf, CacheEntry>,
+    entries: HashMap<PathBuf, CacheEntry>,
     /// What would be saved differs from the file.
     dirty: bool,
 }
 
-/// A loaded plot's path, hashed and compared by its file name alone (chia's duplicate rule).
+/// A loaded plot, hashed and compared by its file name alone (chia's duplicate rule); also how
+/// the manager finds a loaded plot by path without a tree search.
 #[derive(Debug, Clone)]
-struct ByFileName(Arc<Path>);
+struct ByFileName(Arc<LoadedPlot>);
 
 impl ByFileName {
     fn name(&self) -> &OsStr {
-        self.0.file_name().unwrap_or_default()
+        self.0.path.file_name().unwrap_or_default()
     }
 }
 
@@ -319,9 +394,11 @@ pub struct PlotManager {
     open_threads: usize,
     opener: Opener,
     shared: SharedPlots,
-    /// The loaded plots; shared with the last published snapshot until the next change.
+    /// The loaded plots as last published, shared with that snapshot until the next change.
     loaded: Arc<PlotSet>,
-    /// File names of the loaded plots.
+    /// Loaded since the last publication, in scan order.
+    pending: Vec<Arc<LoadedPlot>>,
+    /// Every loaded plot (published or pending), by file name.
     names: HashSet<ByFileName>,
     /// Copies not loaded because a plot of the same file name is.
     duplicates: BTreeSet<PathBuf>,
@@ -335,7 +412,7 @@ impl std::fmt::Debug for PlotManager {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PlotManager")
             .field("scan", &self.scan)
-            .field("loaded", &self.loaded.plots.len())
+            .field("loaded", &self.names.len())
             .field("failed", &self.failed.len())
             .field("keys_missing", &self.keys_missing.len())
             .field("cache", &self.cache.as_ref().map(|cache| &cache.path))
@@ -378,6 +455,7 @@ impl PlotManager {
             opener,
             shared: SharedPlots::default(),
             loaded: Arc::default(),
+            pending: Vec::new(),
             names: HashSet::new(),
             duplicates: BTreeSet::new(),
             failed: BTreeMap::new(),
@@ -392,7 +470,7 @@ impl PlotManager {
         self.cache = Some(HeaderCache {
             path,
             read: false,
-            entries: BTreeMap::new(),
+            entries: HashMap::new(),
             dirty: false,
         });
         self
@@ -422,9 +500,9 @@ impl PlotManager {
             .collect();
     }
 
-    /// The loaded plots.
-    pub fn loaded(&self) -> &BTreeMap<Arc<Path>, Arc<LoadedPlot>> {
-        &self.loaded.plots
+    /// The loaded plots (as of the end of the last refresh).
+    pub fn loaded(&self) -> &PlotSet {
+        &self.loaded
     }
 
     /// Paths that failed to open, with the error.
@@ -458,47 +536,27 @@ impl PlotManager {
     ) -> RefreshResult {
         let started = Instant::now();
         self.read_cache();
-        // Sorted and without repeats, so membership is a binary search.
         let files = find_plot_files(&self.scan);
-        let present = |path: &Path| {
-            files
-                .binary_search_by(|file| file.as_path().cmp(path))
-                .is_ok()
-        };
         let mut result = RefreshResult {
             plot_file_count: files.len(),
             ..RefreshResult::default()
         };
-
-        self.failed.retain(|path, _| present(path));
-        self.keys_missing.retain(|path| present(path));
-        self.duplicates.retain(|path| present(path));
-        let gone: Vec<Arc<Path>> = self
-            .loaded
-            .plots
-            .keys()
-            .filter(|path| !present(path))
-            .cloned()
-            .collect();
-        for path in gone {
-            Arc::make_mut(&mut self.loaded).plots.remove(&path);
-            if let Some(name) = path.file_name() {
-                self.names.remove(name);
-                // chia drops the whole file-name entry: the other copies load in this refresh.
-                self.duplicates
-                    .retain(|copy| copy.file_name() != Some(name));
-            }
-            if let Some(cache) = &mut self.cache {
-                cache.dirty = true;
-            }
-            result.removed.push(path.to_path_buf());
-        }
+        self.forget_missing(&files, &mut result);
+        // Grown once, not rehashed (a file-name hash each) while 100,000 plots load.
+        self.names
+            .reserve(files.len().saturating_sub(self.names.len()));
         let mut unpublished = !result.removed.is_empty();
         let mut last_publish = started;
 
-        for batch in files.chunks(self.batch_size) {
-            let loaded = self.process_batch(batch, now, &mut result);
+        // The paths move on into the plots they load as: no copy per file.
+        let mut files = files.into_iter();
+        loop {
+            let batch: Vec<PathBuf> = files.by_ref().take(self.batch_size).collect();
+            if batch.is_empty() {
+                break;
+            }
             result.processed += batch.len();
+            let loaded = self.process_batch(batch, now, &mut result);
             unpublished |= !loaded.is_empty();
             result.loaded_batches.push(loaded);
             if unpublished && last_publish.elapsed() >= PUBLISH_INTERVAL {
@@ -508,15 +566,70 @@ impl PlotManager {
             }
             between_batches(&result);
         }
-        if unpublished || files.is_empty() {
+        if unpublished || result.plot_file_count == 0 {
             self.publish();
         }
-        self.save_cache(&present);
+        if let Some(cache) = &mut self.cache {
+            // After a start from the cache the table is sized for every plot but nearly empty.
+            cache.entries.shrink_to_fit();
+        }
+        self.save_cache();
         result.duration = started.elapsed();
         result
     }
 
-    fn publish(&self) {
+    /// Drops everything about files the scan no longer finds: loaded plots (reported as
+    /// removed), failures, keys-missing and duplicate entries, and cache entries.
+    fn forget_missing(&mut self, files: &[PathBuf], result: &mut RefreshResult) {
+        let present: HashSet<&Path> = files.iter().map(PathBuf::as_path).collect();
+        self.failed
+            .retain(|path, _| present.contains(path.as_path()));
+        self.keys_missing
+            .retain(|path| present.contains(path.as_path()));
+        self.duplicates
+            .retain(|path| present.contains(path.as_path()));
+        if let Some(cache) = &mut self.cache {
+            let before = cache.entries.len();
+            cache
+                .entries
+                .retain(|path, _| present.contains(path.as_path()));
+            cache.dirty |= cache.entries.len() != before;
+        }
+        if self
+            .loaded
+            .iter()
+            .all(|plot| present.contains(plot.path.as_path()))
+        {
+            return;
+        }
+        let mut gone = Vec::new();
+        Arc::make_mut(&mut self.loaded).plots.retain(|plot| {
+            let keep = present.contains(plot.path.as_path());
+            if !keep {
+                gone.push(Arc::clone(plot));
+            }
+            keep
+        });
+        for plot in gone {
+            if let Some(name) = plot.path.file_name() {
+                self.names.remove(name);
+                // chia drops the whole file-name entry: the other copies load in this refresh.
+                self.duplicates
+                    .retain(|copy| copy.file_name() != Some(name));
+            }
+            if let Some(cache) = &mut self.cache {
+                cache.dirty = true;
+            }
+            result.removed.push(plot.path.clone());
+        }
+    }
+
+    /// Moves the plots loaded since the last publication into the set and publishes it.
+    fn publish(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        if !pending.is_empty() {
+            Arc::make_mut(&mut self.loaded).merge(pending);
+        }
         self.shared.publish(Arc::clone(&self.loaded));
     }
 
@@ -548,21 +661,18 @@ impl PlotManager {
         }
     }
 
-    /// Drops the entries of files that are gone and saves the cache if it changed.
-    fn save_cache(&mut self, present: &impl Fn(&Path) -> bool) {
+    /// Saves the cache if it changed: the loaded plots' headers and the entries kept for files
+    /// that are not loaded.
+    fn save_cache(&mut self) {
         let Some(cache) = &mut self.cache else {
             return;
         };
-        let before = cache.entries.len();
-        cache.entries.retain(|path, _| present(path));
-        cache.dirty |= cache.entries.len() != before;
         if !cache.dirty {
             return;
         }
         let entries: Vec<EntryRef<'_>> = self
             .loaded
-            .plots
-            .values()
+            .iter()
             .map(|plot| EntryRef {
                 path: &plot.path,
                 file_size: plot.file_size,
@@ -594,43 +704,44 @@ impl PlotManager {
 
     fn process_batch(
         &mut self,
-        batch: &[PathBuf],
+        batch: Vec<PathBuf>,
         now: SystemTime,
         result: &mut RefreshResult,
     ) -> Vec<Arc<LoadedPlot>> {
         let mut to_open = Vec::new();
-        let mut cached = Vec::new();
         for path in batch {
-            if let Some(plot) = self.loaded.plots.get(path.as_path()) {
-                if let Ok(meta) = std::fs::metadata(path) {
+            let name = path.file_name().unwrap_or_default();
+            if let Some(loaded) = self.names.get(name)
+                && loaded.0.path == path
+            {
+                let plot = &loaded.0;
+                if let Ok(meta) = std::fs::metadata(&path) {
                     let modified = meta.modified().unwrap_or(plot.modified);
                     if meta.len() != plot.file_size || modified != plot.modified {
-                        result.changed.push(path.clone());
+                        result.changed.push(path);
                     }
                 }
                 continue;
             }
-            if let Some((failed_at, _)) = self.failed.get(path) {
+            if let Some((failed_at, _)) = self.failed.get(&path) {
                 let since = now.duration_since(*failed_at).unwrap_or_default();
                 if since < self.retry_invalid {
                     continue;
                 }
             }
-            if self.duplicates.contains(path) {
+            if self.duplicates.contains(&path) {
                 continue;
             }
-            cached.push(
-                self.cache
-                    .as_mut()
-                    .and_then(|cache| cache.entries.remove(path)),
-            );
-            to_open.push(path.clone());
+            let cached = self
+                .cache
+                .as_mut()
+                .and_then(|cache| cache.entries.remove(&path));
+            to_open.push((path, cached));
         }
 
-        let had_entry: Vec<bool> = cached.iter().map(Option::is_some).collect();
-        let opened = self.open_all(&to_open, cached);
+        let opened = self.open_all(to_open);
         let mut loaded = Vec::new();
-        for ((path, opened), had_entry) in to_open.into_iter().zip(opened).zip(had_entry) {
+        for (path, had_entry, opened) in opened {
             let (entry, from_disk) = match opened {
                 Opened::Failed(error) => {
                     tracing::error!(%error, "failed to open plot");
@@ -661,7 +772,7 @@ impl PlotManager {
             if let Some(first) = self.names.get(name) {
                 tracing::warn!(
                     plot = %name.to_string_lossy(),
-                    loaded = %first.0.display(),
+                    loaded = %first.0.path.display(),
                     copy = %path.display(),
                     "have multiple copies of the plot"
                 );
@@ -669,19 +780,16 @@ impl PlotManager {
                 self.keep_in_cache(path, entry);
                 continue;
             }
-            let path: Arc<Path> = Arc::from(path);
             let plot = Arc::new(LoadedPlot {
-                path: Arc::clone(&path),
+                path,
                 file_size: entry.file_size,
                 modified: entry.modified,
                 stats: PlotStats::default(),
                 data: entry.data,
                 opener: Arc::clone(&self.opener),
             });
-            self.names.insert(ByFileName(Arc::clone(&path)));
-            Arc::make_mut(&mut self.loaded)
-                .plots
-                .insert(path, Arc::clone(&plot));
+            self.names.insert(ByFileName(Arc::clone(&plot)));
+            self.pending.push(Arc::clone(&plot));
             loaded.push(plot);
         }
         loaded
@@ -716,98 +824,135 @@ impl PlotManager {
         false
     }
 
-    /// Reads the headers of `paths` (or takes `cached` entries that still match) on at most
-    /// `open_threads` threads; results in input order.
-    fn open_all(&self, paths: &[PathBuf], cached: Vec<Option<CacheEntry>>) -> Vec<Opened> {
-        let next = Mutex::new(0usize);
-        let cached: Vec<Mutex<Option<CacheEntry>>> = cached.into_iter().map(Mutex::new).collect();
-        let results: Vec<Mutex<Option<Opened>>> = paths.iter().map(|_| Mutex::new(None)).collect();
-        let workers = self.open_threads.min(paths.len());
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| {
-                    loop {
-                        let index = {
-                            let Ok(mut next) = next.lock() else { return };
-                            let index = *next;
-                            *next += 1;
-                            index
-                        };
-                        let (Some(path), Some(entry), Some(slot)) =
-                            (paths.get(index), cached.get(index), results.get(index))
-                        else {
-                            return;
-                        };
-                        let entry = entry.lock().ok().and_then(|mut entry| entry.take());
-                        let opened = self.read_header(path, entry);
-                        if let Ok(mut slot) = slot.lock() {
-                            *slot = Some(opened);
-                        }
-                    }
-                });
+    /// Reads the headers of `files`, or takes their cache entries if size and modification time
+    /// still match. A cache hit costs one `stat` and is done right here; header reads go to at
+    /// most `open_threads` threads, each taking a contiguous run of files. Returns, in input
+    /// order, each path, whether it had a cache entry, and the outcome.
+    fn open_all(&self, files: Vec<(PathBuf, Option<CacheEntry>)>) -> Vec<(PathBuf, bool, Opened)> {
+        let mut results = Vec::with_capacity(files.len());
+        let mut to_read = Vec::new();
+        for (index, (path, cached)) in files.into_iter().enumerate() {
+            if cached.is_some() {
+                let opened = read_header(&self.opener, &path, cached);
+                results.push(Some((path, true, opened)));
+            } else {
+                results.push(None);
+                to_read.push((index, path));
             }
-        });
-        results
-            .into_iter()
-            .map(|slot| slot.into_inner().ok().flatten().unwrap_or(Opened::Skipped))
-            .collect()
-    }
-
-    /// One file: its cache entry if size and modification time still match, else its header.
-    fn read_header(&self, path: &Path, cached: Option<CacheEntry>) -> Opened {
-        let io_error = |source| {
-            Opened::Failed(LoadError::Io {
-                path: path.to_path_buf(),
-                source,
+        }
+        let workers = self.open_threads.min(to_read.len());
+        let read: Vec<(usize, PathBuf, Opened)> = if workers <= 1 {
+            to_read
+                .into_iter()
+                .map(|(index, path)| {
+                    let opened = read_header(&self.opener, &path, None);
+                    (index, path, opened)
+                })
+                .collect()
+        } else {
+            let run = to_read.len().div_ceil(workers);
+            let mut runs = Vec::with_capacity(workers);
+            let mut to_read = to_read.into_iter();
+            loop {
+                let chunk: Vec<_> = to_read.by_ref().take(run).collect();
+                if chunk.is_empty() {
+                    break;
+                }
+                runs.push(chunk);
+            }
+            let opener = &self.opener;
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = runs
+                    .into_iter()
+                    .map(|chunk| {
+                        scope.spawn(move || {
+                            chunk
+                                .into_iter()
+                                .map(|(index, path)| {
+                                    let opened = read_header(opener, &path, None);
+                                    (index, path, opened)
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|handle| match handle.join() {
+                        Ok(read) => read,
+                        Err(_) => {
+                            tracing::error!(
+                                "a header-reading thread panicked; its files are tried again next refresh"
+                            );
+                            Vec::new()
+                        }
+                    })
+                    .collect()
             })
         };
-        let meta = match std::fs::metadata(path) {
-            Ok(meta) => meta,
-            Err(source) => return io_error(source),
+        for (index, path, opened) in read {
+            if let Some(slot) = results.get_mut(index) {
+                *slot = Some((path, false, opened));
+            }
+        }
+        results.into_iter().flatten().collect()
+    }
+}
+
+/// One file: its cache entry if size and modification time still match, else its header.
+fn read_header(opener: &Opener, path: &Path, cached: Option<CacheEntry>) -> Opened {
+    let io_error = |source| {
+        Opened::Failed(LoadError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(source) => return io_error(source),
+    };
+    let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+    if path.extension().is_some_and(|ext| ext == "plot2") {
+        return Opened::Failed(LoadError::V2Unsupported {
+            path: path.to_path_buf(),
+        });
+    }
+    if let Some(entry) = cached
+        && entry.matches(meta.len(), modified)
+    {
+        return Opened::Valid {
+            entry,
+            from_disk: false,
         };
-        let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-        if path.extension().is_some_and(|ext| ext == "plot2") {
-            return Opened::Failed(LoadError::V2Unsupported {
+    }
+    let reader = match opener(path) {
+        Ok(reader) => reader,
+        Err(source) => return io_error(source),
+    };
+    let plot = match Plot::open(reader) {
+        Ok(plot) => plot,
+        Err(source) => {
+            return Opened::Failed(LoadError::Plot {
                 path: path.to_path_buf(),
+                source,
             });
         }
-        if let Some(entry) = cached
-            && entry.matches(meta.len(), modified)
-        {
-            return Opened::Valid {
-                entry,
-                from_disk: false,
-            };
+    };
+    let k = plot.k();
+    if k >= 30 {
+        let expected = expected_plot_size_v1(k).unwrap_or(u64::MAX) as f64;
+        if (meta.len() as f64) < 0.98 * expected * ACTUAL_SPACE_FACTOR {
+            tracing::warn!(path = %path.display(), size = meta.len(), "not farming plot: smaller than expected, assumed still being copied");
+            return Opened::Skipped;
         }
-        let reader = match (self.opener)(path) {
-            Ok(reader) => reader,
-            Err(source) => return io_error(source),
-        };
-        let plot = match Plot::open(reader) {
-            Ok(plot) => plot,
-            Err(source) => {
-                return Opened::Failed(LoadError::Plot {
-                    path: path.to_path_buf(),
-                    source,
-                });
-            }
-        };
-        let k = plot.k();
-        if k >= 30 {
-            let expected = expected_plot_size_v1(k).unwrap_or(u64::MAX) as f64;
-            if (meta.len() as f64) < 0.98 * expected * ACTUAL_SPACE_FACTOR {
-                tracing::warn!(path = %path.display(), size = meta.len(), "not farming plot: smaller than expected, assumed still being copied");
-                return Opened::Skipped;
-            }
-        }
-        Opened::Valid {
-            entry: CacheEntry {
-                file_size: meta.len(),
-                modified,
-                data: PlotData::of(&plot),
-            },
-            from_disk: true,
-        }
+    }
+    Opened::Valid {
+        entry: CacheEntry {
+            file_size: meta.len(),
+            modified,
+            data: Box::new(PlotData::of(&plot)),
+        },
+        from_disk: true,
     }
 }
 

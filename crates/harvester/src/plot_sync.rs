@@ -195,7 +195,7 @@ impl SyncState {
         Self {
             loaded: manager
                 .loaded()
-                .values()
+                .iter()
                 .map(|plot| SyncedPlot::from_loaded(plot))
                 .collect(),
             invalid: manager

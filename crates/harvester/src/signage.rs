@@ -162,8 +162,7 @@ pub fn passing_plots(
     }
     let bits = prefix_bits(constants, sp.peak_height);
     plots
-        .plots
-        .values()
+        .iter()
         .filter(|plot| passes_plot_filter(bits, plot.plot_id(), &sp.challenge_hash, &sp.sp_hash))
         .cloned()
         .collect()
@@ -288,7 +287,7 @@ pub async fn answer_signage_point(
     let passing = passing_plots(&constants, &sp, &plots);
     let mut summary = LookupSummary {
         passed: u32::try_from(passing.len()).unwrap_or(u32::MAX),
-        total_plots: u32::try_from(plots.plots.len()).unwrap_or(u32::MAX),
+        total_plots: u32::try_from(plots.len()).unwrap_or(u32::MAX),
         ..LookupSummary::default()
     };
     let mut lookups = FuturesUnordered::new();

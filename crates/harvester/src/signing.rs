@@ -76,10 +76,7 @@ pub fn sign_messages(
             identifier: plot_identifier.to_owned(),
         })?;
     let path = resolve(Path::new(path));
-    let plot = plots
-        .plots
-        .get(path.as_path())
-        .ok_or(SigningError::UnknownPlot { path })?;
+    let plot = plots.get(&path).ok_or(SigningError::UnknownPlot { path })?;
     let memo = plot.memo().map_err(|source| SigningError::BadMemo {
         path: plot.path.to_path_buf(),
         source,

@@ -104,13 +104,13 @@ fn the_cache_holds_what_was_loaded_and_round_trips() {
     assert_eq!((result.headers_read, result.headers_from_cache), (2, 0));
 
     let entries = plot_cache::load(&farm.cache).unwrap();
-    assert_eq!(
-        entries.keys().cloned().collect::<Vec<_>>(),
-        vec![farm.contract.clone(), farm.solo.clone()]
-    );
-    for (path, plot) in first.loaded() {
-        let entry = &entries[path.as_ref()];
-        assert_eq!(&entry.data, plot.data());
+    let mut paths: Vec<_> = entries.keys().cloned().collect();
+    paths.sort();
+    assert_eq!(paths, vec![farm.contract.clone(), farm.solo.clone()]);
+    for plot in first.loaded() {
+        let path = &plot.path;
+        let entry = &entries[path];
+        assert_eq!(&*entry.data, plot.data());
         assert_eq!(
             (entry.file_size, entry.modified),
             (plot.file_size, plot.modified)
@@ -156,7 +156,7 @@ fn a_restart_takes_headers_from_the_cache_without_opening_files() {
     assert_eq!(result.loaded().count(), 2);
 
     // The cached plot farms: a lookup opens the file then, and finds chiapos' proofs.
-    let plot = &restarted.loaded()[farm.solo.as_path()];
+    let plot = restarted.loaded().get(&farm.solo).unwrap();
     let opened = Plot::open(File::open(&farm.solo).unwrap()).unwrap();
     let challenge = [0x5a; 32];
     let reader = plot.open().unwrap();

@@ -43,11 +43,11 @@ fn shares_verify_against_the_plot_public_key() {
     });
     manager.refresh(SystemTime::now());
     let plots = manager.shared().snapshot();
-    assert_eq!(plots.plots.len(), 2);
+    assert_eq!(plots.len(), 2);
 
     let messages = [[0x11; 32], [0x22; 32], [0x11; 32]];
     for path in &paths {
-        let plot = &plots.plots[path.as_path()];
+        let plot = plots.get(path).unwrap();
         let memo = plot.memo().unwrap();
         let plot_public_key = plot.plot_public_key().unwrap();
         assert_eq!(plot_public_key, memo.plot_public_key());

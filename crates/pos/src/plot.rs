@@ -12,13 +12,15 @@
 use crate::checkpoint::{Checkpoints, MAX_C2, c3_park_size};
 use crate::error::PlotError;
 use crate::header::{MAX_K, MIN_K, PlotHeader, TABLE_NAMES, read_exact};
-use crate::memo::PlotMemo;
+use crate::keys;
+use crate::memo::{PlotMemo, PoolTarget};
 use crate::park::{
     ENTRIES_PER_PARK, byte_align, line_point_in_park, line_point_to_square,
     line_points_in_two_parks, p7_entries, p7_park_size, park_size, table_name,
 };
 use crate::quality::quality_string;
 use crate::read_at::ReadAt;
+use chia_bls::PublicKey;
 
 /// A chiapos v1 (or uncompressed bladebit) plot opened for lookups.
 #[derive(Debug)]
@@ -26,6 +28,8 @@ pub struct Plot<R> {
     reader: R,
     header: PlotHeader,
     memo: PlotMemo,
+    /// Derived from the memo at open (the id check needs it; deriving costs milliseconds).
+    plot_public_key: PublicKey,
     layout: PlotLayout,
 }
 
@@ -37,7 +41,13 @@ impl<R: ReadAt> Plot<R> {
     pub fn open(reader: R) -> Result<Self, PlotError> {
         let header = PlotHeader::read(&reader)?;
         let memo = PlotMemo::parse(&header.memo)?;
-        let memo_id = memo.plot_id();
+        let plot_public_key = memo.plot_public_key();
+        let memo_id = match memo.pool() {
+            PoolTarget::PublicKey(pool) => keys::plot_id_for_pool_pk(pool, &plot_public_key),
+            PoolTarget::ContractPuzzleHash(hash) => {
+                keys::plot_id_for_contract(hash, &plot_public_key)
+            }
+        };
         if memo_id != header.plot_id {
             return Err(PlotError::PlotIdMismatch {
                 header: hex_string(&header.plot_id),
@@ -49,6 +59,7 @@ impl<R: ReadAt> Plot<R> {
             reader,
             header,
             memo,
+            plot_public_key,
             layout,
         })
     }
@@ -61,6 +72,11 @@ impl<R: ReadAt> Plot<R> {
     /// The parsed memo: pool target, farmer key, local master secret key.
     pub fn memo(&self) -> &PlotMemo {
         &self.memo
+    }
+
+    /// The plot public key the memo gives (taproot share included for plot NFT plots).
+    pub fn plot_public_key(&self) -> &PublicKey {
+        &self.plot_public_key
     }
 
     /// Plot size parameter k.

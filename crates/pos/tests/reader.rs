@@ -143,6 +143,7 @@ fn byte_slice_reader_gives_the_same_answers() {
 fn a_layout_rebuilt_from_its_parts_answers_like_the_plot() {
     use sickle_pos::{PlotError, PlotLayout};
     let plot = open("k18-contract");
+    assert_eq!(*plot.plot_public_key(), plot.memo().plot_public_key());
     let layout = plot.layout();
     let rebuilt = PlotLayout::from_parts(
         layout.k(),
