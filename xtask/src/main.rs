@@ -7,6 +7,7 @@
 mod bench;
 mod farmer;
 mod fuzz;
+mod harvester_scale;
 mod interop;
 mod pos;
 mod venv;
@@ -71,6 +72,15 @@ enum Command {
         #[arg(long, default_value_t = 500)]
         proofs: usize,
     },
+    /// Plot manager at scale: N sparse plots, full rescan vs restart from the header cache, RSS.
+    BenchHarvesterScale {
+        /// Plot files to make.
+        #[arg(long, default_value_t = 100_000)]
+        plots: usize,
+        /// Keep the plot files in target/harvester-scale (and reuse them next time).
+        #[arg(long)]
+        keep: bool,
+    },
 }
 
 fn main() -> Result<()> {
@@ -95,6 +105,10 @@ fn main() -> Result<()> {
             proofs,
         } => pos::bench_pos(&k, challenges, proofs),
         Command::BenchFarmer { harvesters, sps } => farmer::bench(&harvesters, sps),
+        Command::BenchHarvesterScale { plots, keep: false } => harvester_scale::run(plots),
+        Command::BenchHarvesterScale { plots, keep: true } => {
+            harvester_scale::run_with(plots, true)
+        }
         Command::Interop => interop::run(),
         Command::Fuzz { seconds, target } => fuzz::run(seconds, target.as_deref()),
         Command::Bench { quick } => bench::run(quick),

@@ -210,7 +210,11 @@ fn load(dir: &Path, cache: &Path, fresh: bool, threads: usize) -> Result<(), Err
         return Err("the second refresh changed something".into());
     }
     let cache_bytes = std::fs::metadata(cache).map_or(0, |meta| meta.len());
-    // Where a refresh's time goes: the directory scan alone, the cache file alone.
+    let failed = manager.failed_to_open().count();
+    let keys_missing = manager.keys_missing().len();
+    drop(manager);
+
+    // Where a refresh's time goes: the directory scan alone, a stat of every file, the cache file.
     let started = Instant::now();
     let files = sickle_harvester::scan::find_plot_files(&ScanSettings {
         directories: vec![std::fs::canonicalize(dir)?],
@@ -225,19 +229,23 @@ fn load(dir: &Path, cache: &Path, fresh: bool, threads: usize) -> Result<(), Err
         .count();
     let stat_seconds = started.elapsed().as_secs_f64();
     let started = Instant::now();
-    let entries = sickle_harvester::plot_cache::load(cache).map_or(0, |entries| entries.len());
+    let entries = sickle_harvester::plot_cache::load(cache)?.len();
     let cache_read_seconds = started.elapsed().as_secs_f64();
-    eprintln!(
-        "scan={scan_seconds:.3}s ({} files) stat={stat_seconds:.3}s ({stats}) cache_read={cache_read_seconds:.3}s ({entries})",
-        files.len()
-    );
+    if stats != files.len() || entries != files.len() {
+        return Err(format!(
+            "{} files, {stats} stats, {entries} cache entries",
+            files.len()
+        )
+        .into());
+    }
+
     println!(
         "mode={} loaded={loaded} headers_read={read} from_cache={from_cache} seconds={seconds:.3} \
          periodic_seconds={periodic:.3} rss_before_kib={rss_before} rss_after_kib={rss_after} \
-         hwm_kib={hwm} cache_bytes={cache_bytes} failed={} keys_missing={}",
+         hwm_kib={hwm} cache_bytes={cache_bytes} failed={failed} keys_missing={keys_missing} \
+         scan_seconds={scan_seconds:.3} stat_seconds={stat_seconds:.3} \
+         cache_read_seconds={cache_read_seconds:.3}",
         if fresh { "rescan" } else { "cache" },
-        manager.failed_to_open().count(),
-        manager.keys_missing().len(),
     );
     Ok(())
 }
