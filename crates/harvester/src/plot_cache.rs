@@ -24,10 +24,10 @@
 //! owner only: like the plot files, each memo holds its plot's local master secret key.
 
 use std::collections::HashMap;
-use std::ffi::OsStr;
+use std::ffi::OsString;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
-use std::os::unix::ffi::OsStrExt;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -238,6 +238,14 @@ pub enum DecodeError {
     /// The trailer is not the SHA-256 of the rest.
     #[error("checksum mismatch: the file is corrupt")]
     Checksum,
+    /// Reading the file failed part way.
+    #[error("read error at byte {offset}: {source}")]
+    Io {
+        /// Bytes read before the error.
+        offset: usize,
+        /// The I/O error.
+        source: io::Error,
+    },
     /// Bytes left between the last entry and the trailer.
     #[error("{extra} unexpected bytes after the last entry")]
     TrailingBytes {
@@ -303,20 +311,26 @@ pub enum CacheError {
 }
 
 /// Reads the cache at `path`; a missing file is an empty cache.
+///
+/// The file is decoded as it is read (never held whole in memory: at 100,000 plots it is 45 MB)
+/// and its entries are returned only once the checksum at its end matches.
 pub fn load(path: &Path) -> Result<HashMap<PathBuf, CacheEntry>, CacheError> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(HashMap::new()),
-        Err(source) => {
-            return Err(CacheError::Read {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
-    };
-    decode(&bytes).map_err(|source| CacheError::Decode {
+    let read_error = |source| CacheError::Read {
         path: path.to_path_buf(),
         source,
+    };
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(HashMap::new()),
+        Err(source) => return Err(read_error(source)),
+    };
+    let size = file.metadata().map_err(read_error)?.len();
+    let size = usize::try_from(size).unwrap_or(usize::MAX);
+    decode_from(BufReader::with_capacity(1 << 16, file), size).map_err(|source| {
+        CacheError::Decode {
+            path: path.to_path_buf(),
+            source,
+        }
     })
 }
 
@@ -458,7 +472,24 @@ fn encode_into(out: &mut impl Write, entries: &[EntryRef<'_>]) -> io::Result<()>
 
 /// Parses the bytes of a cache file.
 pub fn decode(bytes: &[u8]) -> Result<HashMap<PathBuf, CacheEntry>, DecodeError> {
-    let mut cursor = Cursor { bytes, at: 0 };
+    decode_from(bytes, bytes.len())
+}
+
+/// Parses a cache file of `size` bytes from `reader`, hashing as it goes; the entries are
+/// returned only if the trailer matches. Every length is checked against `size` first, so a
+/// damaged file allocates no more than it holds.
+fn decode_from(
+    reader: impl Read,
+    size: usize,
+) -> Result<HashMap<PathBuf, CacheEntry>, DecodeError> {
+    let body_len = size.saturating_sub(CHECKSUM_LEN);
+    let mut cursor = Cursor {
+        reader,
+        hasher: Sha256::new(),
+        at: 0,
+        end: body_len,
+        size,
+    };
     if cursor.array::<8>("magic")? != *MAGIC {
         return Err(DecodeError::BadMagic);
     }
@@ -469,26 +500,8 @@ pub fn decode(bytes: &[u8]) -> Result<HashMap<PathBuf, CacheEntry>, DecodeError>
             expected: CACHE_VERSION,
         });
     }
-    let body_len = bytes
-        .len()
-        .checked_sub(CHECKSUM_LEN)
-        .filter(|&len| len >= cursor.at + 4)
-        .ok_or(DecodeError::Truncated {
-            what: "entry count and checksum",
-            offset: cursor.at,
-            end: cursor.at + 4 + CHECKSUM_LEN,
-            size: bytes.len(),
-        })?;
-    let (body, trailer) = bytes.split_at(body_len);
-    if Sha256::digest(body).as_slice() != trailer {
-        return Err(DecodeError::Checksum);
-    }
-    let mut cursor = Cursor {
-        bytes: body,
-        at: cursor.at,
-    };
     let count = cursor.u32("entry count")?;
-    let most = (body.len() - cursor.at) / MIN_ENTRY_LEN;
+    let most = body_len.saturating_sub(cursor.at) / MIN_ENTRY_LEN;
     if count as usize > most {
         return Err(DecodeError::Truncated {
             what: "entries",
@@ -496,7 +509,7 @@ pub fn decode(bytes: &[u8]) -> Result<HashMap<PathBuf, CacheEntry>, DecodeError>
             end: cursor
                 .at
                 .saturating_add((count as usize).saturating_mul(MIN_ENTRY_LEN)),
-            size: bytes.len(),
+            size,
         });
     }
     let mut entries = HashMap::with_capacity(count as usize);
@@ -504,17 +517,27 @@ pub fn decode(bytes: &[u8]) -> Result<HashMap<PathBuf, CacheEntry>, DecodeError>
         let (path, entry) = decode_entry(&mut cursor, index)?;
         entries.insert(path, entry);
     }
-    let extra = body.len() - cursor.at;
+    let extra = body_len.saturating_sub(cursor.at);
     if extra != 0 {
         return Err(DecodeError::TrailingBytes { extra });
+    }
+    let digest: [u8; 32] = std::mem::take(&mut cursor.hasher).finalize().into();
+    cursor.end = size;
+    let mut trailer = [0u8; CHECKSUM_LEN];
+    cursor.fill(&mut trailer, "checksum")?;
+    if trailer != digest {
+        return Err(DecodeError::Checksum);
     }
     Ok(entries)
 }
 
-fn decode_entry(cursor: &mut Cursor<'_>, index: u32) -> Result<(PathBuf, CacheEntry), DecodeError> {
+fn decode_entry(
+    cursor: &mut Cursor<impl Read>,
+    index: u32,
+) -> Result<(PathBuf, CacheEntry), DecodeError> {
     let path_len = cursor.u16("path length")?;
-    let path = PathBuf::from(OsStr::from_bytes(
-        cursor.take(usize::from(path_len), "path")?,
+    let path = PathBuf::from(OsString::from_vec(
+        cursor.bytes(usize::from(path_len), "path")?,
     ));
     let file_size = cursor.u64("file size")?;
     let seconds = cursor.i64("modification time")?;
@@ -532,16 +555,22 @@ fn decode_entry(cursor: &mut Cursor<'_>, index: u32) -> Result<(PathBuf, CacheEn
     }
     let layout_size = cursor.u64("layout file size")?;
     let c2_len = cursor.u32("C2 length")? as usize;
-    let c2 = cursor.take(c2_len, "C2 entries")?;
+    let c2 = cursor.bytes(c2_len, "C2 entries")?;
     let layout = PlotLayout::from_parts(k, plot_id, table_pointers, layout_size, c2.into())
         .map_err(|source| DecodeError::Layout { index, source })?;
     let memo_len = cursor.u8("memo length")?;
-    let memo = MemoBytes::from_bytes(cursor.take(usize::from(memo_len), "memo")?).ok_or(
-        DecodeError::MemoLength {
+    let mut memo = [0u8; MEMO_LEN_POOL_PK];
+    let memo = memo
+        .get_mut(..usize::from(memo_len))
+        .ok_or(DecodeError::MemoLength {
             index,
             got: memo_len,
-        },
-    )?;
+        })?;
+    cursor.fill(memo, "memo")?;
+    let memo = MemoBytes::from_bytes(memo).ok_or(DecodeError::MemoLength {
+        index,
+        got: memo_len,
+    })?;
     let plot_public_key = cursor.array::<48>("plot public key")?;
     Ok((
         path,
@@ -557,40 +586,73 @@ fn decode_entry(cursor: &mut Cursor<'_>, index: u32) -> Result<(PathBuf, CacheEn
     ))
 }
 
-/// A bounds-checked reader over the cache bytes.
-struct Cursor<'a> {
-    bytes: &'a [u8],
+/// A bounds-checked, hashing reader over the cache file: nothing is read past `end`.
+struct Cursor<R> {
+    reader: R,
+    hasher: Sha256,
+    /// Bytes consumed.
     at: usize,
+    /// Where the bytes to read end (the trailer's start, then the file's end).
+    end: usize,
+    /// The file's size, for errors.
+    size: usize,
 }
 
-impl<'a> Cursor<'a> {
-    fn take(&mut self, len: usize, what: &'static str) -> Result<&'a [u8], DecodeError> {
-        let end = self.at.saturating_add(len);
-        let taken = self.bytes.get(self.at..end).ok_or(DecodeError::Truncated {
-            what,
-            offset: self.at,
-            end,
-            size: self.bytes.len(),
-        })?;
+impl<R: Read> Cursor<R> {
+    fn fill(&mut self, buf: &mut [u8], what: &'static str) -> Result<(), DecodeError> {
+        let end = self.at.saturating_add(buf.len());
+        if end > self.end {
+            return Err(DecodeError::Truncated {
+                what,
+                offset: self.at,
+                end,
+                size: self.size,
+            });
+        }
+        self.reader
+            .read_exact(buf)
+            .map_err(|source| match source.kind() {
+                io::ErrorKind::UnexpectedEof => DecodeError::Truncated {
+                    what,
+                    offset: self.at,
+                    end,
+                    size: self.size,
+                },
+                _ => DecodeError::Io {
+                    offset: self.at,
+                    source,
+                },
+            })?;
+        self.hasher.update(&*buf);
         self.at = end;
-        Ok(taken)
+        Ok(())
+    }
+
+    fn bytes(&mut self, len: usize, what: &'static str) -> Result<Vec<u8>, DecodeError> {
+        // Checked before allocating: a damaged length cannot ask for more than the file holds.
+        let end = self.at.saturating_add(len);
+        if end > self.end {
+            return Err(DecodeError::Truncated {
+                what,
+                offset: self.at,
+                end,
+                size: self.size,
+            });
+        }
+        let mut buf = vec![0u8; len];
+        self.fill(&mut buf, what)?;
+        Ok(buf)
     }
 
     fn array<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N], DecodeError> {
-        let at = self.at;
-        self.take(N, what)?
-            .first_chunk::<N>()
-            .copied()
-            .ok_or(DecodeError::Truncated {
-                what,
-                offset: at,
-                end: at + N,
-                size: self.bytes.len(),
-            })
+        let mut buf = [0u8; N];
+        self.fill(&mut buf, what)?;
+        Ok(buf)
     }
 
     fn u8(&mut self, what: &'static str) -> Result<u8, DecodeError> {
-        Ok(self.array::<1>(what)?[0])
+        let [byte] = self.array::<1>(what)?;
+        Ok(byte)
     }
 
     fn u16(&mut self, what: &'static str) -> Result<u16, DecodeError> {

@@ -535,8 +535,9 @@ impl PlotManager {
         mut between_batches: impl FnMut(&RefreshResult),
     ) -> RefreshResult {
         let started = Instant::now();
-        self.read_cache();
         let files = find_plot_files(&self.scan);
+        // After the scan, whose sorting buffers are gone by then: a lower peak at 100k plots.
+        self.read_cache();
         let mut result = RefreshResult {
             plot_file_count: files.len(),
             ..RefreshResult::default()
