@@ -14,7 +14,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::plot_manager::PlotSet;
+use crate::plot_set::PlotSet;
 use crate::signage::LookupSummary;
 
 /// Upper bounds (seconds) of the lookup latency histogram buckets.

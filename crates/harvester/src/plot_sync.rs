@@ -17,7 +17,8 @@
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::plot_manager::{LoadedPlot, PlotManager, RefreshResult};
+use crate::plot_manager::{PlotManager, RefreshResult};
+use crate::plot_set::LoadedPlot;
 
 /// chia's `Constants.message_timeout`: how long to wait for a response, and to pause after.
 pub const MESSAGE_TIMEOUT: Duration = Duration::from_secs(10);

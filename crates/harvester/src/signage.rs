@@ -28,7 +28,7 @@ use sickle_pos::consensus::{
 use sickle_pos::{ConsensusConstants, PlotError};
 use tokio::sync::{Semaphore, mpsc};
 
-use crate::plot_manager::{LoadedPlot, PlotSet, PlotStats};
+use crate::plot_set::{LoadedPlot, PlotSet, PlotStats};
 
 /// chia warns about plots whose lookup takes longer than this.
 pub const SLOW_LOOKUP_WARNING: Duration = Duration::from_secs(8);

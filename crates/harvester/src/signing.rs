@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use chia_bls::{PublicKey, Signature};
 use sickle_pos::keys::sign_with_plot_key;
 
-use crate::plot_manager::PlotSet;
+use crate::plot_set::PlotSet;
 
 /// Length of the quality-string hex prefix of a plot identifier.
 pub const QUALITY_PREFIX_LEN: usize = 64;
