@@ -8,6 +8,7 @@ mod bench;
 mod bench_harvester;
 mod farmer;
 mod fuzz;
+mod harvester_scale;
 mod interop;
 mod pos;
 mod venv;
@@ -60,7 +61,8 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         sps: usize,
     },
-    /// Signage point latency of chia's harvester and Sickle's on the same plots (issue #6).
+    /// Signage point latency of chia's harvester and Sickle's on the same plots, then the plot
+    /// manager at scale (what bench-harvester-scale measures).
     BenchHarvester {
         /// Plot counts, comma-separated (k=18 copies, cached in target/bench-harvester).
         #[arg(long, default_value = "1,100,1000")]
@@ -71,6 +73,9 @@ enum Command {
         /// Seed of the signage points.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Sparse plots for the scale measurement afterwards (0: skip it).
+        #[arg(long, default_value_t = 100_000)]
+        scale: usize,
     },
     /// Benchmark Sickle's prover (release) against chiapos on the same plots and challenges.
     BenchPos {
@@ -83,6 +88,15 @@ enum Command {
         /// Full proofs timed per plot.
         #[arg(long, default_value_t = 500)]
         proofs: usize,
+    },
+    /// Plot manager at scale: N sparse plots, full rescan vs restart from the header cache, RSS.
+    BenchHarvesterScale {
+        /// Plot files to make.
+        #[arg(long, default_value_t = 100_000)]
+        plots: usize,
+        /// Keep the plot files in target/harvester-scale (and reuse them next time).
+        #[arg(long)]
+        keep: bool,
     },
 }
 
@@ -108,7 +122,19 @@ fn main() -> Result<()> {
             proofs,
         } => pos::bench_pos(&k, challenges, proofs),
         Command::BenchFarmer { harvesters, sps } => farmer::bench(&harvesters, sps),
-        Command::BenchHarvester { plots, sps, seed } => bench_harvester::run(&plots, sps, seed),
+        Command::BenchHarvester {
+            plots,
+            sps,
+            seed,
+            scale,
+        } => {
+            bench_harvester::run(&plots, sps, seed)?;
+            match scale {
+                0 => Ok(()),
+                count => harvester_scale::run(count),
+            }
+        }
+        Command::BenchHarvesterScale { plots, keep } => harvester_scale::run_with(plots, keep),
         Command::Interop => interop::run(),
         Command::Fuzz { seconds, target } => fuzz::run(seconds, target.as_deref()),
         Command::Bench { quick } => bench::run(quick),

@@ -145,6 +145,9 @@ pub struct HarvesterConfig {
     pub log_level: String,
     /// TLS files, absolute.
     pub certs: CertPaths,
+    /// Sickle's plot header cache (not a chia key): `<root>/cache/sickle_harvester_plots.dat`
+    /// unless `--plot-cache` moves it or `--no-plot-cache` turns it off.
+    pub plot_cache: Option<PathBuf>,
 }
 
 /// Values given on the command line, which win over the config file.
@@ -158,6 +161,10 @@ pub struct ConfigOverrides {
     pub log_level: Option<String>,
     /// `--num-threads N`.
     pub num_threads: Option<usize>,
+    /// `--plot-cache FILE`: where the plot header cache lives.
+    pub plot_cache: Option<PathBuf>,
+    /// `--no-plot-cache`: read every plot header from disk at start, keep no cache file.
+    pub no_plot_cache: bool,
 }
 
 /// Chooses the chia root: the flag, else `CHIA_ROOT`, else `~/.chia/mainnet` under `home`
@@ -279,6 +286,7 @@ impl HarvesterConfig {
             parallel_read: section.opt_bool("parallel_read")?.unwrap_or(true),
             log_level,
             certs,
+            plot_cache: Some(crate::plot_cache::default_cache_path(root)),
         })
     }
 
@@ -299,6 +307,12 @@ impl HarvesterConfig {
         }
         if let Some(threads) = overrides.num_threads {
             self.num_threads = threads.max(1);
+        }
+        if let Some(path) = &overrides.plot_cache {
+            self.plot_cache = Some(std::path::absolute(path).unwrap_or_else(|_| path.clone()));
+        }
+        if overrides.no_plot_cache {
+            self.plot_cache = None;
         }
     }
 }

@@ -23,7 +23,8 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::metrics::Metrics;
-use crate::plot_manager::{FarmerKeys, PlotManager, SharedPlots};
+use crate::plot_manager::{FarmerKeys, PlotManager};
+use crate::plot_set::SharedPlots;
 use crate::plot_sync::{HARVESTING_MODE_CPU, PlotSyncSender, RefreshSync, SyncState};
 use crate::signage::{LookupLimits, answer_signage_point};
 use crate::signing::sign_messages;

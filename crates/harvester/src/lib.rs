@@ -53,7 +53,7 @@
 //!     pool_difficulties: Vec::new(),
 //! };
 //! let mut proofs = Vec::new();
-//! for plot in manager.loaded().values() {
+//! for plot in manager.loaded() {
 //!     proofs.extend(lookup_plot(&constants, &sp, plot)?);
 //! }
 //! assert!(proofs.iter().all(|found| found.proof.len() == 18 * 8));
@@ -66,6 +66,8 @@
 //! | [`config`] | chia root resolution and the `harvester:` section of `config.yaml` |
 //! | [`scan`] | finding `*.plot` / `*.plot2` files in the plot directories |
 //! | [`plot_manager`] | opening headers in parallel, classifying files, incremental refresh, snapshots for lookups |
+//! | [`plot_set`] | loaded plots (small, no open file), the snapshot lookups read, opening a plot per lookup |
+//! | [`plot_cache`] | the header cache file: a restart loads plots without reading their headers |
 //! | [`plot_sync`] | the plot sync sender: sans-IO stop-and-wait state machine with resends and resync |
 //! | [`signing`] | answering `RequestSignatures` with the plot's local key |
 //! | [`farmer_link`] | one farmer connection: handshake, signage points, signature requests |
@@ -81,7 +83,9 @@
 pub mod config;
 pub mod farmer_link;
 pub mod metrics;
+pub mod plot_cache;
 pub mod plot_manager;
+pub mod plot_set;
 pub mod plot_sync;
 pub mod scan;
 pub mod service;
@@ -93,9 +97,9 @@ pub use config::{
     CertPaths, ConfigError, ConfigOverrides, FarmerPeer, HarvesterConfig, RefreshParameters,
     resolve_root,
 };
-pub use plot_manager::{
-    FarmerKeys, LoadError, LoadedPlot, PlotManager, PlotSet, RefreshResult, SharedPlots,
-};
+pub use plot_cache::{CacheEntry, CacheError, DecodeError, PlotData, default_cache_path};
+pub use plot_manager::{FarmerKeys, LoadError, PlotManager, RefreshResult};
+pub use plot_set::{LoadedPlot, PlotSet, SharedPlots};
 pub use plot_sync::{
     PlotSyncSender, RefreshSync, SyncMessage, SyncMessageType, SyncPayload, SyncResponse,
     SyncState, SyncedPlot,

@@ -4,8 +4,11 @@
 //! over mutual TLS with the root's private CA and harvester certificate, redials forever, and
 //! stops on SIGINT/SIGTERM after in-flight signage points are answered.
 //!
+//! Plot headers are cached in `ROOT/cache/sickle_harvester_plots.dat` (`--plot-cache FILE` moves
+//! it, `--no-plot-cache` turns it off), so a restart farms many plots within seconds.
+//!
 //! `--check` instead scans the plot directories and opens every plot header, printing one line
-//! per file, and exits 1 if any file fails to open.
+//! per file, and exits 1 if any file fails to open (it never uses the cache).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -55,6 +58,12 @@ struct Args {
     /// Per-plot lookup deadline in milliseconds; a slower plot is skipped for that signage point.
     #[arg(long, default_value_t = 8000)]
     lookup_deadline_ms: u64,
+    /// The plot header cache file (default: ROOT/cache/sickle_harvester_plots.dat).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_plot_cache")]
+    plot_cache: Option<PathBuf>,
+    /// Keep no plot header cache: every start reads every plot header from disk.
+    #[arg(long)]
+    no_plot_cache: bool,
 }
 
 fn parse_peer(text: &str) -> Result<FarmerPeer, String> {
@@ -84,6 +93,8 @@ fn main() -> ExitCode {
         plot_directories: args.plot_dirs,
         log_level: args.log_level,
         num_threads: args.num_threads,
+        plot_cache: args.plot_cache,
+        no_plot_cache: args.no_plot_cache,
     });
     init_tracing(&config.log_level);
     if args.check {
@@ -125,13 +136,16 @@ async fn farm(
         recursive: config.recursive_plot_scan,
         follow_links: config.recursive_follow_links,
     };
-    let manager = PlotManager::new(
+    let mut manager = PlotManager::new(
         scan,
         config.refresh.batch_size,
         Duration::from_secs(config.refresh.retry_invalid_seconds),
         config.num_threads,
         Arc::new(open_file),
     );
+    if let Some(path) = &config.plot_cache {
+        manager = manager.with_cache(path.clone());
+    }
     let limits = LookupLimits {
         concurrency: Arc::new(Semaphore::new(config.num_threads)),
         deadline,

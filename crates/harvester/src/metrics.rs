@@ -14,7 +14,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::plot_manager::PlotSet;
+use crate::plot_set::PlotSet;
 use crate::signage::LookupSummary;
 
 /// Upper bounds (seconds) of the lookup latency histogram buckets.
@@ -98,7 +98,7 @@ impl Metrics {
         let _ = writeln!(out, "# HELP sickle_harvester_plots Plot files by state.");
         let _ = writeln!(out, "# TYPE sickle_harvester_plots gauge");
         for (state, value) in [
-            ("loaded", plots.plots.len() as u64),
+            ("loaded", plots.len() as u64),
             ("failed_to_open", get(&self.failed_to_open)),
             ("keys_missing", get(&self.keys_missing)),
             ("duplicate", get(&self.duplicates)),
@@ -133,7 +133,7 @@ impl Metrics {
         let _ = writeln!(out, "sickle_harvester_lookup_seconds_count {count}");
 
         let mut by_directory: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-        for plot in plots.plots.values() {
+        for plot in plots {
             let directory = plot
                 .path
                 .parent()

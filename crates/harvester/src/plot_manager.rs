@@ -2,51 +2,61 @@
 //! (chia/plotting/manager.py `PlotManager`, harvester-farmer.md §5).
 //!
 //! A refresh scans the directories, drops what disappeared, then processes the files in sorted
-//! order in batches of `batch_size`: headers are opened in parallel (at most `open_threads` at a
+//! order in batches of `batch_size`: headers are read in parallel (at most `open_threads` at a
 //! time) and each file ends up in exactly one place:
 //!
 //! | state | when |
 //! |---|---|
-//! | loaded | opened, keys known, first copy of its file name |
+//! | loaded | header valid, keys known, first copy of its file name |
 //! | failed to open | any error opening the file or its header/memo; retried after `retry_invalid_seconds` |
 //! | keys missing | farmer key not in the handshake's farmer keys, or a solo plot's pool key not in its pool keys |
 //! | duplicate | another directory already has a loaded plot with the same file name |
 //! | skipped | a k ≥ 30 plot smaller than 98 % of its expected size (still being copied); not listed |
 //!
-//! The manager is owned by the refresh task; lookups never touch it. After each batch it
-//! publishes an immutable [`PlotSet`] through [`SharedPlots`], so a signage point reads a
-//! snapshot with one `Arc` clone and is never delayed by a scan.
+//! With a header cache ([`PlotManager::with_cache`], [`crate::plot_cache`]) a file whose size
+//! and modification time match its cache entry is not read at all: a restart with many plots
+//! farms within seconds. The cache is read at the first refresh and saved after each refresh
+//! that read a header from disk or dropped an entry; entries of vanished files are dropped.
+//!
+//! A loaded plot is small (well under 1 KiB: its [`PlotData`], path and counters) and holds no
+//! open file: a lookup opens the file through the manager's [`Opener`], as chiapos' `DiskProver`
+//! does, so 100,000 plots need neither 100,000 descriptors nor much memory. BLS keys stay
+//! compressed until a proof, a sync or a signature needs them.
+//!
+//! The manager is owned by the refresh task; lookups never touch it. It publishes an immutable
+//! [`PlotSet`] (a sorted list of `Arc`s) through [`SharedPlots`] after a batch that changed
+//! something (at most every [`PUBLISH_INTERVAL`]) and at the end of each refresh, so a signage
+//! point reads a snapshot with one `Arc` clone and is never delayed by a scan.
 //!
 //! As in chia, a loaded plot is not reopened when its file changes; the refresh reports such
 //! files in [`RefreshResult::changed`] so the service can log them.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
+use std::borrow::Borrow;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ffi::OsStr;
+use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use chia_bls::PublicKey;
 use sickle_pos::consensus::expected_plot_size_v1;
-use sickle_pos::{Plot, PlotError, ReadAt};
+use sickle_pos::{Plot, PlotError};
 
+use crate::plot_cache::{self, CacheEntry, EntryRef, MemoBytes, PlotData};
+// The loaded-plot types live in `plot_set`; they are part of this module's interface.
+pub use crate::plot_set::{
+    LoadedPlot, Opener, PlotReader, PlotSet, PlotStats, SharedPlots, open_file,
+};
 use crate::scan::{ScanSettings, find_plot_files};
-
-/// The positional-read handle a loaded plot reads through (a file, or a test double).
-pub type PlotReader = Arc<dyn ReadAt + Send + Sync>;
-
-/// Opens a plot file for reading; [`open_file`] in production, anything in tests.
-pub type Opener = Arc<dyn Fn(&Path) -> io::Result<PlotReader> + Send + Sync>;
-
-/// The production [`Opener`]: a read-only [`File`].
-pub fn open_file(path: &Path) -> io::Result<PlotReader> {
-    Ok(Arc::new(File::open(path)?))
-}
 
 /// chia's `UI_ACTUAL_SPACE_CONSTANT_FACTOR`.
 const ACTUAL_SPACE_FACTOR: f64 = 0.78;
+
+/// Least time between two publications of the loaded set within one refresh: each copies the
+/// set's index, so publishing after every batch of a 100,000-plot refresh would be quadratic.
+pub const PUBLISH_INTERVAL: Duration = Duration::from_millis(500);
 
 /// Why a plot file could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -86,91 +96,6 @@ pub struct FarmerKeys {
     pub pool_public_keys: Vec<PublicKey>,
 }
 
-/// Counters kept per loaded plot, updated by lookups.
-#[derive(Debug, Default)]
-pub struct PlotStats {
-    /// Quality lookups started.
-    pub lookups: AtomicU64,
-    /// Lookups that failed with an error.
-    pub errors: AtomicU64,
-    /// Lookups abandoned because they exceeded the per-plot deadline.
-    pub timeouts: AtomicU64,
-    /// A lookup of this plot is running on the blocking pool (possibly stuck on its disk).
-    pub in_flight: AtomicBool,
-}
-
-/// A plot that is farmed (chia's `PlotInfo`).
-pub struct LoadedPlot {
-    /// Absolute path of the file.
-    pub path: PathBuf,
-    /// The open plot.
-    pub plot: Plot<PlotReader>,
-    /// The memo's pool public key (solo plots).
-    pub pool_public_key: Option<PublicKey>,
-    /// The memo's pool contract puzzle hash (plot NFT plots).
-    pub pool_contract_puzzle_hash: Option<[u8; 32]>,
-    /// The plot public key (with the taproot share for plot NFT plots).
-    pub plot_public_key: PublicKey,
-    /// File size in bytes when loaded.
-    pub file_size: u64,
-    /// Modification time when loaded.
-    pub modified: SystemTime,
-    /// Lookup counters.
-    pub stats: PlotStats,
-}
-
-impl std::fmt::Debug for LoadedPlot {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoadedPlot")
-            .field("path", &self.path)
-            .field("plot_id", &hex::encode(self.plot_id()))
-            .field("k", &self.k())
-            .field("file_size", &self.file_size)
-            .finish_non_exhaustive()
-    }
-}
-
-impl LoadedPlot {
-    /// The plot id.
-    pub fn plot_id(&self) -> &[u8; 32] {
-        self.plot.plot_id()
-    }
-
-    /// The plot size parameter k.
-    pub fn k(&self) -> u8 {
-        self.plot.k()
-    }
-}
-
-/// An immutable snapshot of the loaded plots, keyed by absolute path.
-#[derive(Debug, Default)]
-pub struct PlotSet {
-    /// Loaded plots by path.
-    pub plots: BTreeMap<PathBuf, Arc<LoadedPlot>>,
-}
-
-/// The current [`PlotSet`], shared between the refresh task (writer) and lookups (readers).
-#[derive(Debug, Clone, Default)]
-pub struct SharedPlots(Arc<RwLock<Arc<PlotSet>>>);
-
-impl SharedPlots {
-    /// The current snapshot. Holds the lock only for one `Arc` clone.
-    pub fn snapshot(&self) -> Arc<PlotSet> {
-        match self.0.read() {
-            Ok(guard) => Arc::clone(&guard),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
-    }
-
-    fn publish(&self, set: PlotSet) {
-        let set = Arc::new(set);
-        match self.0.write() {
-            Ok(mut guard) => *guard = set,
-            Err(poisoned) => *poisoned.into_inner() = set,
-        }
-    }
-}
-
 /// What one refresh did; plot sync (§8) is built from it.
 #[derive(Debug, Default)]
 pub struct RefreshResult {
@@ -184,6 +109,10 @@ pub struct RefreshResult {
     pub changed: Vec<PathBuf>,
     /// Files processed.
     pub processed: usize,
+    /// Valid headers read from disk (new files, changed files, or no cache).
+    pub headers_read: usize,
+    /// Valid headers taken from the cache without reading the file.
+    pub headers_from_cache: usize,
     /// Wall time of the refresh.
     pub duration: Duration,
 }
@@ -195,45 +124,105 @@ impl RefreshResult {
     }
 }
 
+/// The header cache as the manager holds it: the entries not held by a loaded plot.
+#[derive(Debug)]
+struct HeaderCache {
+    path: PathBuf,
+    /// Whether the file has been read (at the first refresh).
+    read: bool,
+    /// Entries of files not loaded: not yet seen in this run, keys missing, duplicates.
+    entries: HashMap<PathBuf, CacheEntry>,
+    /// What would be saved differs from the file.
+    dirty: bool,
+}
+
+/// A loaded plot, hashed and compared by its file name alone (chia's duplicate rule); also how
+/// the manager finds a loaded plot by path without a tree search.
+#[derive(Debug, Clone)]
+struct ByFileName(Arc<LoadedPlot>);
+
+impl ByFileName {
+    fn name(&self) -> &OsStr {
+        self.0.path.file_name().unwrap_or_default()
+    }
+}
+
+impl PartialEq for ByFileName {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl Eq for ByFileName {}
+
+impl Hash for ByFileName {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name().hash(state);
+    }
+}
+
+impl Borrow<OsStr> for ByFileName {
+    fn borrow(&self) -> &OsStr {
+        self.name()
+    }
+}
+
 /// The refresh-side state of the plot manager.
 pub struct PlotManager {
     scan: ScanSettings,
-    keys: FarmerKeys,
+    /// The handshake's farmer keys, compressed, for comparing with memo bytes.
+    farmer_keys: Vec<[u8; 48]>,
+    /// The handshake's pool keys, compressed.
+    pool_keys: Vec<[u8; 48]>,
     batch_size: usize,
     retry_invalid: Duration,
     open_threads: usize,
     opener: Opener,
     shared: SharedPlots,
-    loaded: BTreeMap<PathBuf, Arc<LoadedPlot>>,
+    /// The loaded plots as last published, shared with that snapshot until the next change.
+    loaded: Arc<PlotSet>,
+    /// Loaded since the last publication, in scan order.
+    pending: Vec<Arc<LoadedPlot>>,
+    /// Every loaded plot (published or pending), by file name.
+    names: HashSet<ByFileName>,
+    /// Copies not loaded because a plot of the same file name is.
+    duplicates: BTreeSet<PathBuf>,
     /// Failed paths, with when they failed and why.
     failed: BTreeMap<PathBuf, (SystemTime, Arc<LoadError>)>,
     keys_missing: BTreeSet<PathBuf>,
-    /// File name → (directory of the loaded copy, directories of duplicate copies).
-    by_file_name: BTreeMap<String, (PathBuf, BTreeSet<PathBuf>)>,
+    cache: Option<HeaderCache>,
 }
 
 impl std::fmt::Debug for PlotManager {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PlotManager")
             .field("scan", &self.scan)
-            .field("loaded", &self.loaded.len())
+            .field("loaded", &self.names.len())
             .field("failed", &self.failed.len())
             .field("keys_missing", &self.keys_missing.len())
+            .field("cache", &self.cache.as_ref().map(|cache| &cache.path))
             .finish_non_exhaustive()
     }
 }
 
-/// Outcome of processing one file.
-enum Processed {
-    Loaded(Arc<LoadedPlot>),
+/// Outcome of reading one file's header (on a worker thread).
+// Nearly every file is `Valid`, and its entry moves on into the loaded plot: boxing it would add
+// an allocation per plot for nothing.
+#[allow(clippy::large_enum_variant)]
+enum Opened {
+    /// A valid v1 plot, from the cache or from disk.
+    Valid {
+        entry: CacheEntry,
+        from_disk: bool,
+    },
     Failed(LoadError),
-    KeysMissing,
     Skipped,
 }
 
 impl PlotManager {
     /// A manager over `scan` that opens files with `opener`, `batch_size` files per batch, at most
-    /// `open_threads` headers at a time, retrying failed files after `retry_invalid`.
+    /// `open_threads` headers at a time, retrying failed files after `retry_invalid`. No header
+    /// cache until [`with_cache`](Self::with_cache).
     pub fn new(
         scan: ScanSettings,
         batch_size: usize,
@@ -243,17 +232,38 @@ impl PlotManager {
     ) -> Self {
         Self {
             scan,
-            keys: FarmerKeys::default(),
+            farmer_keys: Vec::new(),
+            pool_keys: Vec::new(),
             batch_size: batch_size.max(1),
             retry_invalid,
             open_threads: open_threads.max(1),
             opener,
             shared: SharedPlots::default(),
-            loaded: BTreeMap::new(),
+            loaded: Arc::default(),
+            pending: Vec::new(),
+            names: HashSet::new(),
+            duplicates: BTreeSet::new(),
             failed: BTreeMap::new(),
             keys_missing: BTreeSet::new(),
-            by_file_name: BTreeMap::new(),
+            cache: None,
         }
+    }
+
+    /// Keeps a header cache at `path` (usually [`plot_cache::default_cache_path`]): read at the
+    /// first refresh, written after refreshes that changed it.
+    pub fn with_cache(mut self, path: PathBuf) -> Self {
+        self.cache = Some(HeaderCache {
+            path,
+            read: false,
+            entries: HashMap::new(),
+            dirty: false,
+        });
+        self
+    }
+
+    /// The header cache file, if any.
+    pub fn cache_path(&self) -> Option<&Path> {
+        self.cache.as_ref().map(|cache| cache.path.as_path())
     }
 
     /// The handle lookups read snapshots from.
@@ -263,11 +273,20 @@ impl PlotManager {
 
     /// Sets the keys of the latest `HarvesterHandshake`; they apply to files processed from now.
     pub fn set_keys(&mut self, keys: FarmerKeys) {
-        self.keys = keys;
+        self.farmer_keys = keys
+            .farmer_public_keys
+            .iter()
+            .map(PublicKey::to_bytes)
+            .collect();
+        self.pool_keys = keys
+            .pool_public_keys
+            .iter()
+            .map(PublicKey::to_bytes)
+            .collect();
     }
 
-    /// The loaded plots.
-    pub fn loaded(&self) -> &BTreeMap<PathBuf, Arc<LoadedPlot>> {
+    /// The loaded plots (as of the end of the last refresh).
+    pub fn loaded(&self) -> &PlotSet {
         &self.loaded
     }
 
@@ -285,10 +304,7 @@ impl PlotManager {
 
     /// Paths of every copy that is not loaded because another copy of the same file name is.
     pub fn duplicates(&self) -> Vec<PathBuf> {
-        self.by_file_name
-            .iter()
-            .flat_map(|(name, (_, copies))| copies.iter().map(move |dir| dir.join(name)))
-            .collect()
+        self.duplicates.iter().cloned().collect()
     }
 
     /// Scans and processes every file; `now` is the wall clock used for the retry rule.
@@ -296,7 +312,7 @@ impl PlotManager {
         self.refresh_with(now, |_| {})
     }
 
-    /// As [`refresh`](Self::refresh), calling `between_batches` after each batch is published
+    /// As [`refresh`](Self::refresh), calling `between_batches` after each batch
     /// (the service sleeps `batch_sleep_milliseconds` there).
     pub fn refresh_with(
         &mut self,
@@ -305,237 +321,422 @@ impl PlotManager {
     ) -> RefreshResult {
         let started = Instant::now();
         let files = find_plot_files(&self.scan);
-        let present: BTreeSet<&PathBuf> = files.iter().collect();
+        // After the scan, whose sorting buffers are gone by then: a lower peak at 100k plots.
+        self.read_cache();
         let mut result = RefreshResult {
             plot_file_count: files.len(),
             ..RefreshResult::default()
         };
+        self.forget_missing(&files, &mut result);
+        // Grown once, not rehashed (a file-name hash each) while 100,000 plots load.
+        self.names
+            .reserve(files.len().saturating_sub(self.names.len()));
+        let mut unpublished = !result.removed.is_empty();
+        let mut last_publish = started;
 
-        self.failed.retain(|path, _| present.contains(path));
-        self.keys_missing.retain(|path| present.contains(path));
-        let gone: Vec<PathBuf> = self
-            .loaded
-            .keys()
-            .filter(|path| !present.contains(path))
-            .cloned()
-            .collect();
-        for path in gone {
-            self.loaded.remove(&path);
-            if let Some(name) = file_name(&path) {
-                self.by_file_name.remove(&name);
+        // The paths move on into the plots they load as: no copy per file.
+        let mut files = files.into_iter();
+        loop {
+            let batch: Vec<PathBuf> = files.by_ref().take(self.batch_size).collect();
+            if batch.is_empty() {
+                break;
             }
-            result.removed.push(path);
-        }
-        for (name, (_, copies)) in &mut self.by_file_name {
-            copies.retain(|dir| present.contains(&dir.join(name)));
-        }
-        if !result.removed.is_empty() {
-            self.publish();
-        }
-
-        for batch in files.chunks(self.batch_size) {
-            let loaded = self.process_batch(batch, now, &mut result.changed);
             result.processed += batch.len();
+            let loaded = self.process_batch(batch, now, &mut result);
+            unpublished |= !loaded.is_empty();
             result.loaded_batches.push(loaded);
-            self.publish();
+            if unpublished && last_publish.elapsed() >= PUBLISH_INTERVAL {
+                self.publish();
+                unpublished = false;
+                last_publish = Instant::now();
+            }
             between_batches(&result);
         }
-        if files.is_empty() {
+        if unpublished || result.plot_file_count == 0 {
             self.publish();
         }
+        if let Some(cache) = &mut self.cache {
+            // After a start from the cache the table is sized for every plot but nearly empty.
+            cache.entries.shrink_to_fit();
+        }
+        self.save_cache();
         result.duration = started.elapsed();
         result
     }
 
-    fn publish(&self) {
-        self.shared.publish(PlotSet {
-            plots: self.loaded.clone(),
+    /// Drops everything about files the scan no longer finds: loaded plots (reported as
+    /// removed), failures, keys-missing and duplicate entries, and cache entries.
+    fn forget_missing(&mut self, files: &[PathBuf], result: &mut RefreshResult) {
+        let present: HashSet<&Path> = files.iter().map(PathBuf::as_path).collect();
+        self.failed
+            .retain(|path, _| present.contains(path.as_path()));
+        self.keys_missing
+            .retain(|path| present.contains(path.as_path()));
+        self.duplicates
+            .retain(|path| present.contains(path.as_path()));
+        if let Some(cache) = &mut self.cache {
+            let before = cache.entries.len();
+            cache
+                .entries
+                .retain(|path, _| present.contains(path.as_path()));
+            cache.dirty |= cache.entries.len() != before;
+        }
+        if self
+            .loaded
+            .iter()
+            .all(|plot| present.contains(plot.path.as_path()))
+        {
+            return;
+        }
+        let mut gone = Vec::new();
+        Arc::make_mut(&mut self.loaded).retain(|plot| {
+            let keep = present.contains(plot.path.as_path());
+            if !keep {
+                gone.push(Arc::clone(plot));
+            }
+            keep
         });
+        for plot in gone {
+            if let Some(name) = plot.path.file_name() {
+                self.names.remove(name);
+                // chia drops the whole file-name entry: the other copies load in this refresh.
+                self.duplicates
+                    .retain(|copy| copy.file_name() != Some(name));
+            }
+            if let Some(cache) = &mut self.cache {
+                cache.dirty = true;
+            }
+            result.removed.push(plot.path.clone());
+        }
+    }
+
+    /// Moves the plots loaded since the last publication into the set and publishes it.
+    fn publish(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        if !pending.is_empty() {
+            Arc::make_mut(&mut self.loaded).merge(pending);
+        }
+        self.shared.publish(Arc::clone(&self.loaded));
+    }
+
+    /// Reads the cache file once, at the first refresh. An unusable file is logged and ignored:
+    /// every header is then read from disk and a good cache written.
+    fn read_cache(&mut self) {
+        let Some(cache) = &mut self.cache else {
+            return;
+        };
+        if cache.read {
+            return;
+        }
+        cache.read = true;
+        let started = Instant::now();
+        match plot_cache::load(&cache.path) {
+            Ok(entries) => {
+                tracing::info!(
+                    path = %cache.path.display(),
+                    entries = entries.len(),
+                    ms = started.elapsed().as_millis(),
+                    "plot cache loaded"
+                );
+                cache.entries = entries;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "reading every plot header from disk");
+                cache.dirty = true;
+            }
+        }
+    }
+
+    /// Saves the cache if it changed: the loaded plots' headers and the entries kept for files
+    /// that are not loaded.
+    fn save_cache(&mut self) {
+        let Some(cache) = &mut self.cache else {
+            return;
+        };
+        if !cache.dirty {
+            return;
+        }
+        let entries: Vec<EntryRef<'_>> = self
+            .loaded
+            .iter()
+            .map(|plot| EntryRef {
+                path: &plot.path,
+                file_size: plot.file_size,
+                modified: plot.modified,
+                data: plot.data(),
+            })
+            .chain(cache.entries.iter().map(|(path, entry)| EntryRef {
+                path,
+                file_size: entry.file_size,
+                modified: entry.modified,
+                data: &entry.data,
+            }))
+            .collect();
+        let started = Instant::now();
+        match plot_cache::save(&cache.path, &entries) {
+            Ok(()) => {
+                tracing::info!(
+                    path = %cache.path.display(),
+                    entries = entries.len(),
+                    ms = started.elapsed().as_millis(),
+                    "plot cache saved"
+                );
+                cache.dirty = false;
+            }
+            // Still dirty: the next refresh tries again.
+            Err(error) => tracing::error!(%error, "plot cache not saved"),
+        }
     }
 
     fn process_batch(
         &mut self,
-        batch: &[PathBuf],
+        batch: Vec<PathBuf>,
         now: SystemTime,
-        changed: &mut Vec<PathBuf>,
+        result: &mut RefreshResult,
     ) -> Vec<Arc<LoadedPlot>> {
         let mut to_open = Vec::new();
         for path in batch {
-            if let Some(plot) = self.loaded.get(path) {
-                if let Ok(meta) = std::fs::metadata(path) {
+            let name = path.file_name().unwrap_or_default();
+            if let Some(loaded) = self.names.get(name)
+                && loaded.0.path == path
+            {
+                let plot = &loaded.0;
+                if let Ok(meta) = std::fs::metadata(&path) {
                     let modified = meta.modified().unwrap_or(plot.modified);
                     if meta.len() != plot.file_size || modified != plot.modified {
-                        changed.push(path.clone());
+                        result.changed.push(path);
                     }
                 }
                 continue;
             }
-            if let Some((failed_at, _)) = self.failed.get(path) {
+            if let Some((failed_at, _)) = self.failed.get(&path) {
                 let since = now.duration_since(*failed_at).unwrap_or_default();
                 if since < self.retry_invalid {
                     continue;
                 }
             }
-            if let (Some(name), Some(dir)) = (file_name(path), path.parent())
-                && let Some((_, copies)) = self.by_file_name.get(&name)
-                && copies.contains(dir)
-            {
+            if self.duplicates.contains(&path) {
                 continue;
             }
-            to_open.push(path.clone());
+            let cached = self
+                .cache
+                .as_mut()
+                .and_then(|cache| cache.entries.remove(&path));
+            to_open.push((path, cached));
         }
 
-        let opened = self.open_all(&to_open);
+        let opened = self.open_all(to_open);
         let mut loaded = Vec::new();
-        for (path, processed) in to_open.into_iter().zip(opened) {
-            match processed {
-                Processed::Failed(error) => {
+        for (path, had_entry, opened) in opened {
+            let (entry, from_disk) = match opened {
+                Opened::Failed(error) => {
                     tracing::error!(%error, "failed to open plot");
                     self.failed.insert(path, (now, Arc::new(error)));
+                    self.mark_cache_dirty(had_entry);
+                    continue;
                 }
-                Processed::Skipped => {}
-                Processed::KeysMissing => {
-                    self.keys_missing.insert(path);
+                Opened::Skipped => {
+                    self.mark_cache_dirty(had_entry);
+                    continue;
                 }
-                Processed::Loaded(plot) => {
-                    self.keys_missing.remove(&path);
-                    self.failed.remove(&path);
-                    let (Some(name), Some(dir)) = (file_name(&path), path.parent()) else {
-                        continue;
-                    };
-                    if let Some((first, copies)) = self.by_file_name.get_mut(&name) {
-                        tracing::warn!(
-                            plot = %name,
-                            loaded = %first.display(),
-                            copy = %dir.display(),
-                            "have multiple copies of the plot"
-                        );
-                        copies.insert(dir.to_path_buf());
-                        continue;
-                    }
-                    self.by_file_name
-                        .insert(name, (dir.to_path_buf(), BTreeSet::new()));
-                    self.loaded.insert(path, Arc::clone(&plot));
-                    loaded.push(plot);
-                }
+                Opened::Valid { entry, from_disk } => (entry, from_disk),
+            };
+            if from_disk {
+                result.headers_read += 1;
+                self.mark_cache_dirty(true);
+            } else {
+                result.headers_from_cache += 1;
             }
+            self.failed.remove(&path);
+            if self.keys_missing_for(&path, &entry.data.memo) {
+                self.keys_missing.insert(path.clone());
+                self.keep_in_cache(path, entry);
+                continue;
+            }
+            self.keys_missing.remove(&path);
+            let name = path.file_name().unwrap_or_default();
+            if let Some(first) = self.names.get(name) {
+                tracing::warn!(
+                    plot = %name.to_string_lossy(),
+                    loaded = %first.0.path.display(),
+                    copy = %path.display(),
+                    "have multiple copies of the plot"
+                );
+                self.duplicates.insert(path.clone());
+                self.keep_in_cache(path, entry);
+                continue;
+            }
+            let plot = Arc::new(LoadedPlot::new(
+                path,
+                entry.file_size,
+                entry.modified,
+                entry.data,
+                Arc::clone(&self.opener),
+            ));
+            self.names.insert(ByFileName(Arc::clone(&plot)));
+            self.pending.push(Arc::clone(&plot));
+            loaded.push(plot);
         }
         loaded
     }
 
-    /// Opens `paths` on at most `open_threads` threads; results in input order.
-    fn open_all(&self, paths: &[PathBuf]) -> Vec<Processed> {
-        let next = Mutex::new(0usize);
-        let results: Vec<Mutex<Option<Processed>>> =
-            paths.iter().map(|_| Mutex::new(None)).collect();
-        let workers = self.open_threads.min(paths.len());
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| {
-                    loop {
-                        let index = {
-                            let Ok(mut next) = next.lock() else { return };
-                            let index = *next;
-                            *next += 1;
-                            index
-                        };
-                        let (Some(path), Some(slot)) = (paths.get(index), results.get(index))
-                        else {
-                            return;
-                        };
-                        let processed = self.process_file(path);
-                        if let Ok(mut slot) = slot.lock() {
-                            *slot = Some(processed);
-                        }
-                    }
-                });
-            }
-        });
-        results
-            .into_iter()
-            .map(|slot| {
-                slot.into_inner()
-                    .ok()
-                    .flatten()
-                    .unwrap_or(Processed::Skipped)
-            })
-            .collect()
+    fn mark_cache_dirty(&mut self, changed: bool) {
+        if let Some(cache) = &mut self.cache {
+            cache.dirty |= changed;
+        }
     }
 
-    fn process_file(&self, path: &Path) -> Processed {
-        let io_error = |source| {
-            Processed::Failed(LoadError::Io {
-                path: path.to_path_buf(),
-                source,
-            })
-        };
-        let meta = match std::fs::metadata(path) {
-            Ok(meta) => meta,
-            Err(source) => return io_error(source),
-        };
-        let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-        if path.extension().is_some_and(|ext| ext == "plot2") {
-            return Processed::Failed(LoadError::V2Unsupported {
-                path: path.to_path_buf(),
-            });
+    /// Keeps the header of a valid plot that is not loaded, so a later refresh (new keys, the
+    /// loaded copy gone) and the next start need not read it again.
+    fn keep_in_cache(&mut self, path: PathBuf, entry: CacheEntry) {
+        if let Some(cache) = &mut self.cache {
+            cache.entries.insert(path, entry);
         }
-        let reader = match (self.opener)(path) {
-            Ok(reader) => reader,
-            Err(source) => return io_error(source),
-        };
-        let plot = match Plot::open(reader) {
-            Ok(plot) => plot,
-            Err(source) => {
-                return Processed::Failed(LoadError::Plot {
-                    path: path.to_path_buf(),
-                    source,
-                });
-            }
-        };
-        let k = plot.k();
-        if k >= 30 {
-            let expected = expected_plot_size_v1(k).unwrap_or(u64::MAX) as f64;
-            if (meta.len() as f64) < 0.98 * expected * ACTUAL_SPACE_FACTOR {
-                tracing::warn!(path = %path.display(), size = meta.len(), "not farming plot: smaller than expected, assumed still being copied");
-                return Processed::Skipped;
-            }
-        }
-        let memo = plot.memo();
-        if !self
-            .keys
-            .farmer_public_keys
-            .contains(memo.farmer_public_key())
-        {
+    }
+
+    /// chia's key checks: the farmer key must be the farmer's, a solo plot's pool key the pool's.
+    fn keys_missing_for(&self, path: &Path, memo: &MemoBytes) -> bool {
+        if !self.farmer_keys.contains(memo.farmer_public_key()) {
             tracing::warn!(path = %path.display(), "plot has a farmer public key that is not in the farmer's pk list");
-            return Processed::KeysMissing;
+            return true;
         }
-        if let Some(pool_pk) = memo.pool_public_key()
-            && !self.keys.pool_public_keys.contains(pool_pk)
+        if let Some(pool_key) = memo.pool_public_key()
+            && !self.pool_keys.contains(pool_key)
         {
             tracing::warn!(path = %path.display(), "plot has a pool public key that is not in the farmer's pool pk list");
-            return Processed::KeysMissing;
+            return true;
         }
-        Processed::Loaded(Arc::new(LoadedPlot {
-            path: path.to_path_buf(),
-            pool_public_key: memo.pool_public_key().cloned(),
-            pool_contract_puzzle_hash: memo.pool_contract_puzzle_hash().copied(),
-            plot_public_key: memo.plot_public_key(),
-            file_size: meta.len(),
-            modified,
-            stats: PlotStats::default(),
-            plot,
-        }))
+        false
+    }
+
+    /// Reads the headers of `files`, or takes their cache entries if size and modification time
+    /// still match. A cache hit costs one `stat` and is done right here; header reads go to at
+    /// most `open_threads` threads, each taking a contiguous run of files. Returns, in input
+    /// order, each path, whether it had a cache entry, and the outcome.
+    fn open_all(&self, files: Vec<(PathBuf, Option<CacheEntry>)>) -> Vec<(PathBuf, bool, Opened)> {
+        let mut results = Vec::with_capacity(files.len());
+        let mut to_read = Vec::new();
+        for (index, (path, cached)) in files.into_iter().enumerate() {
+            if cached.is_some() {
+                let opened = read_header(&self.opener, &path, cached);
+                results.push(Some((path, true, opened)));
+            } else {
+                results.push(None);
+                to_read.push((index, path));
+            }
+        }
+        let workers = self.open_threads.min(to_read.len());
+        let read: Vec<(usize, PathBuf, Opened)> = if workers <= 1 {
+            to_read
+                .into_iter()
+                .map(|(index, path)| {
+                    let opened = read_header(&self.opener, &path, None);
+                    (index, path, opened)
+                })
+                .collect()
+        } else {
+            let run = to_read.len().div_ceil(workers);
+            let mut runs = Vec::with_capacity(workers);
+            let mut to_read = to_read.into_iter();
+            loop {
+                let chunk: Vec<_> = to_read.by_ref().take(run).collect();
+                if chunk.is_empty() {
+                    break;
+                }
+                runs.push(chunk);
+            }
+            let opener = &self.opener;
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = runs
+                    .into_iter()
+                    .map(|chunk| {
+                        scope.spawn(move || {
+                            chunk
+                                .into_iter()
+                                .map(|(index, path)| {
+                                    let opened = read_header(opener, &path, None);
+                                    (index, path, opened)
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|handle| match handle.join() {
+                        Ok(read) => read,
+                        Err(_) => {
+                            tracing::error!(
+                                "a header-reading thread panicked; its files are tried again next refresh"
+                            );
+                            Vec::new()
+                        }
+                    })
+                    .collect()
+            })
+        };
+        for (index, path, opened) in read {
+            if let Some(slot) = results.get_mut(index) {
+                *slot = Some((path, false, opened));
+            }
+        }
+        results.into_iter().flatten().collect()
     }
 }
 
-fn file_name(path: &Path) -> Option<String> {
-    path.file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-}
-
-impl PlotStats {
-    /// Adds one to `counter`.
-    pub fn bump(counter: &AtomicU64) {
-        counter.fetch_add(1, Ordering::Relaxed);
+/// One file: its cache entry if size and modification time still match, else its header.
+fn read_header(opener: &Opener, path: &Path, cached: Option<CacheEntry>) -> Opened {
+    let io_error = |source| {
+        Opened::Failed(LoadError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(source) => return io_error(source),
+    };
+    let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+    if path.extension().is_some_and(|ext| ext == "plot2") {
+        return Opened::Failed(LoadError::V2Unsupported {
+            path: path.to_path_buf(),
+        });
+    }
+    if let Some(entry) = cached
+        && entry.matches(meta.len(), modified)
+    {
+        return Opened::Valid {
+            entry,
+            from_disk: false,
+        };
+    }
+    let reader = match opener(path) {
+        Ok(reader) => reader,
+        Err(source) => return io_error(source),
+    };
+    let plot = match Plot::open(reader) {
+        Ok(plot) => plot,
+        Err(source) => {
+            return Opened::Failed(LoadError::Plot {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let k = plot.k();
+    if k >= 30 {
+        let expected = expected_plot_size_v1(k).unwrap_or(u64::MAX) as f64;
+        if (meta.len() as f64) < 0.98 * expected * ACTUAL_SPACE_FACTOR {
+            tracing::warn!(path = %path.display(), size = meta.len(), "not farming plot: smaller than expected, assumed still being copied");
+            return Opened::Skipped;
+        }
+    }
+    Opened::Valid {
+        entry: CacheEntry {
+            file_size: meta.len(),
+            modified,
+            data: Box::new(PlotData::of(&plot)),
+        },
+        from_disk: true,
     }
 }

@@ -17,9 +17,8 @@
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use chia_bls::PublicKey;
-
-use crate::plot_manager::{LoadedPlot, PlotManager, RefreshResult};
+use crate::plot_manager::{PlotManager, RefreshResult};
+use crate::plot_set::LoadedPlot;
 
 /// chia's `Constants.message_timeout`: how long to wait for a response, and to pause after.
 pub const MESSAGE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -76,12 +75,12 @@ pub struct SyncedPlot {
     pub size: u8,
     /// The plot id.
     pub plot_id: [u8; 32],
-    /// Solo plots' pool public key.
-    pub pool_public_key: Option<PublicKey>,
+    /// Solo plots' pool public key, compressed (decompressed only when a message is encoded).
+    pub pool_public_key: Option<[u8; 48]>,
     /// Plot NFT plots' contract puzzle hash.
     pub pool_contract_puzzle_hash: Option<[u8; 32]>,
-    /// The plot public key.
-    pub plot_public_key: PublicKey,
+    /// The plot public key, compressed.
+    pub plot_public_key: [u8; 48],
     /// File size in bytes.
     pub file_size: u64,
     /// Modification time, whole unix seconds.
@@ -97,9 +96,9 @@ impl SyncedPlot {
             filename: plot.path.display().to_string(),
             size: plot.k(),
             plot_id: *plot.plot_id(),
-            pool_public_key: plot.pool_public_key,
-            pool_contract_puzzle_hash: plot.pool_contract_puzzle_hash,
-            plot_public_key: plot.plot_public_key,
+            pool_public_key: plot.data().memo.pool_public_key().copied(),
+            pool_contract_puzzle_hash: plot.pool_contract_puzzle_hash(),
+            plot_public_key: plot.data().plot_public_key,
             file_size: plot.file_size,
             time_modified: plot
                 .modified
@@ -197,7 +196,7 @@ impl SyncState {
         Self {
             loaded: manager
                 .loaded()
-                .values()
+                .iter()
                 .map(|plot| SyncedPlot::from_loaded(plot))
                 .collect(),
             invalid: manager

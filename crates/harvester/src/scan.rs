@@ -8,9 +8,13 @@
 //!   `.`, and resolves each file path.
 //! * A directory that does not exist or cannot be read is logged and contributes nothing, so one
 //!   unplugged disk does not stop the others from being scanned.
+//!
+//! A directory of 100,000 plots is scanned without a `stat` per file (the entry's type comes
+//! with the directory listing; only symlinks are followed with a `stat`) and sorted with one
+//! byte comparison per pair instead of `Path`'s component-wise one.
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Component, Path, PathBuf};
 
 /// How to walk the plot directories.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -26,9 +30,10 @@ pub struct ScanSettings {
 /// How deep a followed-links walk may go: a symlink loop must end somewhere.
 const MAX_DEPTH: usize = 64;
 
-/// All plot files under the configured directories, sorted and without repeats.
+/// All plot files under the configured directories, sorted (by `Path`'s order) and without
+/// repeats.
 pub fn find_plot_files(settings: &ScanSettings) -> Vec<PathBuf> {
-    let mut found = BTreeSet::new();
+    let mut found = Vec::new();
     for directory in &settings.directories {
         if !directory.is_dir() {
             tracing::warn!(directory = %directory.display(), "plot directory does not exist");
@@ -37,7 +42,51 @@ pub fn find_plot_files(settings: &ScanSettings) -> Vec<PathBuf> {
         let follow = settings.recursive && settings.follow_links;
         walk(directory, settings.recursive, follow, 0, &mut found);
     }
-    found.into_iter().collect()
+    let mut sorted = sort_paths(found);
+    sorted.dedup();
+    sorted
+}
+
+/// Sorts paths in `Path`'s order (component by component) by comparing one byte string per
+/// path: each component is a tag in `Component`'s variant order, its name (for a normal
+/// component), and a 0 byte, which sorts below every byte of a name (a Unix name has no NUL).
+/// The keys share one buffer so sorting leaves no small allocations behind.
+fn sort_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut keys = Vec::new();
+    let mut spans = Vec::with_capacity(paths.len());
+    for path in &paths {
+        let start = keys.len();
+        for component in path.components() {
+            match component {
+                Component::Prefix(prefix) => {
+                    keys.push(1);
+                    keys.extend_from_slice(prefix.as_os_str().as_bytes());
+                }
+                Component::RootDir => keys.push(2),
+                Component::CurDir => keys.push(3),
+                Component::ParentDir => keys.push(4),
+                Component::Normal(name) => {
+                    keys.push(5);
+                    keys.extend_from_slice(name.as_bytes());
+                }
+            }
+            keys.push(0);
+        }
+        spans.push((start, keys.len()));
+    }
+    let key = |index: usize| {
+        spans
+            .get(index)
+            .and_then(|&(start, end)| keys.get(start..end))
+            .unwrap_or_default()
+    };
+    let mut order: Vec<usize> = (0..paths.len()).collect();
+    order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)));
+    let mut slots: Vec<Option<PathBuf>> = paths.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|index| slots.get_mut(index).and_then(Option::take))
+        .collect()
 }
 
 fn walk(
@@ -45,7 +94,7 @@ fn walk(
     recursive: bool,
     follow_links: bool,
     depth: usize,
-    found: &mut BTreeSet<PathBuf>,
+    found: &mut Vec<PathBuf>,
 ) {
     let entries = match std::fs::read_dir(directory) {
         Ok(entries) => entries,
@@ -71,8 +120,13 @@ fn walk(
         let Ok(file_type) = entry.file_type() else {
             continue;
         };
-        // `is_dir`/`is_file` on the path follow a symlink; the entry's type does not.
-        let is_dir = path.is_dir();
+        // `is_dir`/`is_file` on the path follow a symlink; the entry's type does not, and for
+        // anything but a symlink it is the same answer without a `stat`.
+        let (is_dir, is_file) = if file_type.is_symlink() {
+            (path.is_dir(), path.is_file())
+        } else {
+            (file_type.is_dir(), file_type.is_file())
+        };
         if is_dir {
             let enter = recursive && (follow_links || !file_type.is_symlink());
             if enter && depth < MAX_DEPTH {
@@ -80,20 +134,18 @@ fn walk(
             }
             continue;
         }
-        if !is_plot_name(&name) || !path.is_file() {
+        if !is_plot_name(&name) || !is_file {
             continue;
         }
         if follow_links {
             match std::fs::canonicalize(&path) {
-                Ok(resolved) => {
-                    found.insert(resolved);
-                }
+                Ok(resolved) => found.push(resolved),
                 Err(error) => {
                     tracing::warn!(path = %path.display(), %error, "cannot resolve plot path");
                 }
             }
         } else {
-            found.insert(path);
+            found.push(path);
         }
     }
 }
@@ -112,6 +164,37 @@ mod tests {
     fn touch(path: &Path) {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, b"x").unwrap();
+    }
+
+    #[test]
+    fn sorting_follows_path_order() {
+        let paths: Vec<PathBuf> = [
+            "/a/b",
+            "/a-b",
+            "/a/b/c",
+            "/a",
+            "/a/",
+            "/a//b",
+            "/a/./b",
+            "/a/../b",
+            "/a b/c",
+            "/",
+            "/a/bc",
+            "/a/b.plot",
+            "/a/b/",
+            "/ab",
+            "/Z",
+            "/z",
+            "/a/\u{e9}",
+            "/a/\u{7f}x",
+            "/a/\tq",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let mut expected = paths.clone();
+        expected.sort();
+        assert_eq!(sort_paths(paths), expected);
     }
 
     #[test]

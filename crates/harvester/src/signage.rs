@@ -28,7 +28,7 @@ use sickle_pos::consensus::{
 use sickle_pos::{ConsensusConstants, PlotError};
 use tokio::sync::{Semaphore, mpsc};
 
-use crate::plot_manager::{LoadedPlot, PlotSet, PlotStats};
+use crate::plot_set::{LoadedPlot, PlotSet, PlotStats};
 
 /// chia warns about plots whose lookup takes longer than this.
 pub const SLOW_LOOKUP_WARNING: Duration = Duration::from_secs(8);
@@ -115,6 +115,22 @@ pub enum LookupError {
         /// What failed.
         source: PlotError,
     },
+    /// The plot file could not be opened for the lookup.
+    #[error("cannot open {path} for a lookup: {source}")]
+    Open {
+        /// The plot file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A key stored for the plot does not decompress (only a tampered cache can cause this).
+    #[error("plot {path} has an invalid key: {source}")]
+    Key {
+        /// The plot file.
+        path: String,
+        /// The BLS error.
+        source: chia_bls::Error,
+    },
     /// The signage point's numbers are unusable (e.g. sub-slot iterations not a multiple of 64).
     #[error("lookup in {path}: {source}")]
     Consensus {
@@ -146,8 +162,7 @@ pub fn passing_plots(
     }
     let bits = prefix_bits(constants, sp.peak_height);
     plots
-        .plots
-        .values()
+        .iter()
         .filter(|plot| passes_plot_filter(bits, plot.plot_id(), &sp.challenge_hash, &sp.sp_hash))
         .cloned()
         .collect()
@@ -168,16 +183,25 @@ pub fn lookup_plot(
         path: path.clone(),
         source,
     };
+    let key_error = |source| LookupError::Key {
+        path: path.clone(),
+        source,
+    };
     let challenge = pos_challenge(plot.plot_id(), &sp.challenge_hash, &sp.sp_hash);
-    let qualities = plot
-        .plot
-        .qualities_for_challenge(&challenge)
+    // One handle per lookup: a loaded plot keeps no file open.
+    let reader = plot.open().map_err(|source| LookupError::Open {
+        path: path.clone(),
+        source,
+    })?;
+    let layout = plot.layout();
+    let qualities = layout
+        .qualities_for_challenge(&reader, &challenge)
         .map_err(plot_error)?;
     if qualities.is_empty() {
         return Ok(Vec::new());
     }
     let (difficulty, sub_slot_iters) = plot
-        .pool_contract_puzzle_hash
+        .pool_contract_puzzle_hash()
         .and_then(|hash| {
             sp.pool_difficulties
                 .iter()
@@ -188,6 +212,9 @@ pub fn lookup_plot(
         });
     let interval = sp_interval_iters(constants, sub_slot_iters).map_err(consensus_error)?;
     let k = plot.k();
+    let pool_contract_puzzle_hash = plot.pool_contract_puzzle_hash();
+    // Decompressed once, at the first proof: most lookups find none.
+    let mut keys = None;
     let mut found = Vec::new();
     for (index, quality_string) in qualities.iter().enumerate() {
         let required = calculate_iterations_quality(
@@ -202,20 +229,29 @@ pub fn lookup_plot(
         if required >= interval {
             continue;
         }
-        let proof = plot
-            .plot
-            .full_proof(&challenge, index)
+        let proof = layout
+            .full_proof(&reader, &challenge, index)
             .map_err(plot_error)?;
         if is_v1_phased_out(constants, &proof, sp.last_tx_height).map_err(consensus_error)? {
             continue;
         }
+        let (pool_public_key, plot_public_key) = match keys {
+            Some(keys) => keys,
+            None => {
+                let parsed = (
+                    plot.pool_public_key().map_err(key_error)?,
+                    plot.plot_public_key().map_err(key_error)?,
+                );
+                *keys.insert(parsed)
+            }
+        };
         found.push(FoundProof {
             plot_identifier: format!("{}{}", hex::encode(quality_string), path),
             quality_string: *quality_string,
             pos_challenge: challenge,
-            pool_public_key: plot.pool_public_key,
-            pool_contract_puzzle_hash: plot.pool_contract_puzzle_hash,
-            plot_public_key: plot.plot_public_key,
+            pool_public_key,
+            pool_contract_puzzle_hash,
+            plot_public_key,
             size: k,
             proof,
         });
@@ -251,7 +287,7 @@ pub async fn answer_signage_point(
     let passing = passing_plots(&constants, &sp, &plots);
     let mut summary = LookupSummary {
         passed: u32::try_from(passing.len()).unwrap_or(u32::MAX),
-        total_plots: u32::try_from(plots.plots.len()).unwrap_or(u32::MAX),
+        total_plots: u32::try_from(plots.len()).unwrap_or(u32::MAX),
         ..LookupSummary::default()
     };
     let mut lookups = FuturesUnordered::new();

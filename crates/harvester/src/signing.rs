@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use chia_bls::{PublicKey, Signature};
 use sickle_pos::keys::sign_with_plot_key;
 
-use crate::plot_manager::PlotSet;
+use crate::plot_set::PlotSet;
 
 /// Length of the quality-string hex prefix of a plot identifier.
 pub const QUALITY_PREFIX_LEN: usize = 64;
@@ -26,6 +26,23 @@ pub enum SigningError {
     MalformedIdentifier {
         /// The identifier as received.
         identifier: String,
+    },
+    /// The plot's memo does not parse (only a tampered cache can cause this).
+    #[error("plot {path} has an invalid memo: {source}")]
+    BadMemo {
+        /// The plot file.
+        path: PathBuf,
+        /// What is wrong.
+        source: sickle_pos::MemoError,
+    },
+    /// The plot's stored plot public key does not decompress (only a tampered cache can cause
+    /// this).
+    #[error("plot {path} has an invalid plot public key: {source}")]
+    BadPlotKey {
+        /// The plot file.
+        path: PathBuf,
+        /// The BLS error.
+        source: chia_bls::Error,
     },
     /// No loaded plot has this path.
     #[error("plot {path} is not loaded; not signing")]
@@ -59,18 +76,24 @@ pub fn sign_messages(
             identifier: plot_identifier.to_owned(),
         })?;
     let path = resolve(Path::new(path));
-    let plot = plots
-        .plots
-        .get(&path)
-        .ok_or(SigningError::UnknownPlot { path })?;
-    let memo = plot.plot.memo();
+    let plot = plots.get(&path).ok_or(SigningError::UnknownPlot { path })?;
+    let memo = plot.memo().map_err(|source| SigningError::BadMemo {
+        path: plot.path.to_path_buf(),
+        source,
+    })?;
+    let plot_public_key = plot
+        .plot_public_key()
+        .map_err(|source| SigningError::BadPlotKey {
+            path: plot.path.to_path_buf(),
+            source,
+        })?;
     let local_sk = memo.local_sk();
     let message_signatures = messages
         .iter()
         .map(|message| {
             (
                 *message,
-                sign_with_plot_key(&local_sk, message, &plot.plot_public_key),
+                sign_with_plot_key(&local_sk, message, &plot_public_key),
             )
         })
         .collect();

@@ -1,6 +1,7 @@
 //! Conversions between the harvester's own values and `sickle-protocol`'s wire types, so the
 //! sans-IO core stays independent of the message layer and the service only calls these.
 
+use chia_bls::PublicKey;
 use sickle_protocol::{
     FarmingInfo, NewProofOfSpace, NewSignagePointHarvester2, Plot, Plot2, PlotSyncDone,
     PlotSyncIdentifier, PlotSyncPathList, PlotSyncPlotList, PlotSyncPlotList2, PlotSyncResponse,
@@ -109,18 +110,38 @@ fn identifier(id: SyncIdentifier) -> PlotSyncIdentifier {
     }
 }
 
-fn plot(entry: SyncedPlot) -> Plot {
-    Plot {
+/// The wire entry of a synced plot; `None` (logged) when a stored key does not decompress,
+/// which only a tampered plot cache can cause.
+fn plot(entry: SyncedPlot) -> Option<Plot> {
+    let keys = entry
+        .pool_public_key
+        .as_ref()
+        .map(PublicKey::from_bytes_unchecked)
+        .transpose()
+        .and_then(|pool| {
+            Ok((
+                pool,
+                PublicKey::from_bytes_unchecked(&entry.plot_public_key)?,
+            ))
+        });
+    let (pool_public_key, plot_public_key) = match keys {
+        Ok(keys) => keys,
+        Err(error) => {
+            tracing::error!(plot = %entry.filename, %error, "plot has an invalid stored key; left out of the plot list");
+            return None;
+        }
+    };
+    Some(Plot {
         filename: entry.filename,
         size: entry.size,
         plot_id: entry.plot_id.into(),
-        pool_public_key: entry.pool_public_key,
+        pool_public_key,
         pool_contract_puzzle_hash: entry.pool_contract_puzzle_hash.map(Into::into),
-        plot_public_key: entry.plot_public_key,
+        plot_public_key,
         file_size: entry.file_size,
         time_modified: entry.time_modified,
         compression_level: entry.compression_level,
-    }
+    })
 }
 
 /// The message type id and payload bytes of a plot sync message.
@@ -143,7 +164,7 @@ pub fn sync_message_bytes(message: SyncMessage) -> (u8, Vec<u8>) {
         .to_bytes(),
         SyncPayload::Plots { plots, last } if kind == SyncMessageType::Loaded => PlotSyncPlotList {
             identifier: id,
-            data: plots.into_iter().map(plot).collect(),
+            data: plots.into_iter().filter_map(plot).collect(),
             r#final: last,
         }
         .to_bytes(),
@@ -151,7 +172,8 @@ pub fn sync_message_bytes(message: SyncMessage) -> (u8, Vec<u8>) {
             identifier: id,
             data: plots
                 .into_iter()
-                .map(|entry| Plot2::from(plot(entry)))
+                .filter_map(plot)
+                .map(Plot2::from)
                 .collect(),
             r#final: last,
         }
@@ -195,7 +217,7 @@ pub fn respond_plots(state: &SyncState, new_serialization: bool) -> (u8, Vec<u8>
     let paths = |list: &[std::path::PathBuf]| -> Vec<String> {
         list.iter().map(|path| path.display().to_string()).collect()
     };
-    let plots = state.loaded.iter().cloned().map(plot);
+    let plots = state.loaded.iter().cloned().filter_map(plot);
     if new_serialization {
         let reply = RespondPlots2 {
             plots: plots.map(Plot2::from).collect(),

@@ -51,6 +51,10 @@ fn chia_init_root_gives_chia_defaults() {
         config.certs.private_key,
         root.join("config/ssl/harvester/private_harvester.key")
     );
+    assert_eq!(
+        config.plot_cache,
+        Some(root.join("cache/sickle_harvester_plots.dat"))
+    );
 }
 
 #[test]
@@ -227,6 +231,8 @@ fn flags_override_the_file() {
         plot_directories: vec![PathBuf::from("/somewhere")],
         log_level: Some("DEBUG".into()),
         num_threads: Some(2),
+        plot_cache: Some(PathBuf::from("/var/cache/plots.dat")),
+        no_plot_cache: false,
     });
     assert_eq!(
         config.farmer_peers,
@@ -238,6 +244,15 @@ fn flags_override_the_file() {
     assert_eq!(config.plot_directories, vec![PathBuf::from("/somewhere")]);
     assert_eq!(config.log_level, "DEBUG");
     assert_eq!(config.num_threads, 2);
+    assert_eq!(
+        config.plot_cache,
+        Some(PathBuf::from("/var/cache/plots.dat"))
+    );
+    config.apply(&ConfigOverrides {
+        no_plot_cache: true,
+        ..ConfigOverrides::default()
+    });
+    assert_eq!(config.plot_cache, None);
 }
 
 #[test]

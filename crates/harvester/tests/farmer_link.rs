@@ -145,12 +145,12 @@ async fn handshake_signage_point_and_signatures() {
         .await
         .unwrap();
     for _ in 0..500 {
-        if harvester.plots.snapshot().plots.len() == 2 {
+        if harvester.plots.snapshot().len() == 2 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    assert_eq!(harvester.plots.snapshot().plots.len(), 2);
+    assert_eq!(harvester.plots.snapshot().len(), 2);
     let mut synced = Vec::new();
 
     // A signage point with proofs in at least one plot.
@@ -221,7 +221,13 @@ async fn handshake_signage_point_and_signatures() {
         assert_eq!(response.farmer_pk, farmer_key.public_key());
         let plot_pk = proof.proof.plot_public_key;
         let path = std::path::Path::new(&proof.plot_identifier[64..]);
-        let memo = harvester.plots.snapshot().plots[path].plot.memo().clone();
+        let memo = harvester
+            .plots
+            .snapshot()
+            .get(path)
+            .unwrap()
+            .memo()
+            .unwrap();
         for (message, share) in &response.message_signatures {
             let message: [u8; 32] = (*message).into();
             let mut full = share.clone() + &sign_with_plot_key(&farmer_key, &message, &plot_pk);

@@ -73,21 +73,21 @@ fn loads_both_fixture_plots_with_their_keys() {
     assert!(result.removed.is_empty());
     let snapshot = manager.shared().snapshot();
     assert_eq!(
-        snapshot.plots.keys().cloned().collect::<Vec<_>>(),
+        snapshot.paths().map(Path::to_path_buf).collect::<Vec<_>>(),
         vec![contract.clone(), solo.clone()]
     );
-    let solo_plot = &snapshot.plots[&solo];
+    let solo_plot = snapshot.get(&solo).unwrap();
     assert_eq!(solo_plot.k(), 18);
-    assert!(solo_plot.pool_public_key.is_some());
-    assert!(solo_plot.pool_contract_puzzle_hash.is_none());
+    assert!(solo_plot.pool_public_key().unwrap().is_some());
+    assert!(solo_plot.pool_contract_puzzle_hash().is_none());
     assert_eq!(solo_plot.file_size, std::fs::metadata(&solo).unwrap().len());
-    let contract_plot = &snapshot.plots[&contract];
-    assert!(contract_plot.pool_public_key.is_none());
-    assert!(contract_plot.pool_contract_puzzle_hash.is_some());
+    let contract_plot = snapshot.get(&contract).unwrap();
+    assert!(contract_plot.pool_public_key().unwrap().is_none());
+    assert!(contract_plot.pool_contract_puzzle_hash().is_some());
     // The plot public key gives back the header's plot id (sickle-pos checks it at open).
     assert_eq!(
         contract_plot.plot_id(),
-        &contract_plot.plot.memo().plot_id()
+        &contract_plot.memo().unwrap().plot_id()
     );
 
     // A second refresh with nothing changed loads nothing and removes nothing.
@@ -126,7 +126,7 @@ fn keys_missing_by_farmer_key_and_by_solo_pool_key() {
     assert_eq!(
         result
             .loaded()
-            .map(|plot| plot.path.clone())
+            .map(|plot| plot.path.to_path_buf())
             .collect::<Vec<_>>(),
         vec![contract.clone()]
     );
@@ -141,7 +141,7 @@ fn keys_missing_by_farmer_key_and_by_solo_pool_key() {
     assert_eq!(
         result
             .loaded()
-            .map(|plot| plot.path.clone())
+            .map(|plot| plot.path.to_path_buf())
             .collect::<Vec<_>>(),
         vec![solo]
     );
@@ -160,7 +160,7 @@ fn same_file_name_in_two_directories_is_a_duplicate() {
     assert_eq!(
         result
             .loaded()
-            .map(|plot| plot.path.clone())
+            .map(|plot| plot.path.to_path_buf())
             .collect::<Vec<_>>(),
         vec![first.clone(), renamed.clone()]
     );
@@ -178,7 +178,7 @@ fn same_file_name_in_two_directories_is_a_duplicate() {
     assert_eq!(
         result
             .loaded()
-            .map(|plot| plot.path.clone())
+            .map(|plot| plot.path.to_path_buf())
             .collect::<Vec<_>>(),
         vec![second]
     );
@@ -228,23 +228,23 @@ fn incremental_refresh_adds_removes_and_notices_changes() {
     let solo = copy_to(&root, SOLO, "solo.plot");
     let mut manager = manager(&[&root], 300);
     let shared = manager.shared();
-    assert!(shared.snapshot().plots.is_empty());
+    assert!(shared.snapshot().is_empty());
     manager.refresh(SystemTime::now());
     let before = shared.snapshot();
-    assert_eq!(before.plots.len(), 1);
+    assert_eq!(before.len(), 1);
 
     let contract = copy_to(&root, CONTRACT, "contract.plot");
     let result = manager.refresh(SystemTime::now());
     assert_eq!(
         result
             .loaded()
-            .map(|plot| plot.path.clone())
+            .map(|plot| plot.path.to_path_buf())
             .collect::<Vec<_>>(),
         vec![contract.clone()]
     );
     // The old snapshot is untouched (lookups in flight keep theirs); the new one has both.
-    assert_eq!(before.plots.len(), 1);
-    assert_eq!(shared.snapshot().plots.len(), 2);
+    assert_eq!(before.len(), 1);
+    assert_eq!(shared.snapshot().len(), 2);
 
     let file = std::fs::OpenOptions::new()
         .append(true)
@@ -261,7 +261,11 @@ fn incremental_refresh_adds_removes_and_notices_changes() {
     assert_eq!(result.removed, vec![contract]);
     assert_eq!(result.plot_file_count, 1);
     assert_eq!(
-        shared.snapshot().plots.keys().cloned().collect::<Vec<_>>(),
+        shared
+            .snapshot()
+            .paths()
+            .map(Path::to_path_buf)
+            .collect::<Vec<_>>(),
         vec![solo]
     );
 }
@@ -294,7 +298,7 @@ fn batches_follow_batch_size_and_directories_can_vanish() {
     let result = manager.refresh(SystemTime::now());
     assert_eq!(result.plot_file_count, 0);
     assert_eq!(result.removed.len(), 2);
-    assert!(manager.shared().snapshot().plots.is_empty());
+    assert!(manager.shared().snapshot().is_empty());
     assert_eq!(manager.failed_to_open().count(), 0);
 }
 

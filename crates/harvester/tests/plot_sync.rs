@@ -17,7 +17,10 @@ fn at(seconds: u64) -> SystemTime {
 }
 
 fn plot(name: &str) -> SyncedPlot {
-    let key = master_sk_from_seed(&[7; 32]).unwrap().public_key();
+    let key = master_sk_from_seed(&[7; 32])
+        .unwrap()
+        .public_key()
+        .to_bytes();
     SyncedPlot {
         filename: format!("/plots/{name}"),
         size: 18,

@@ -119,7 +119,7 @@ fn farm(hang: Option<Hang>) -> Farm {
     manager.set_keys(keys());
     manager.refresh(SystemTime::now());
     let plots = manager.shared().snapshot();
-    assert_eq!(plots.plots.len(), 2);
+    assert_eq!(plots.len(), 2);
     Farm {
         _dir: dir,
         solo,
@@ -208,9 +208,12 @@ async fn proofs_are_exactly_what_sickle_pos_finds() {
         assert_eq!(summary.proofs as usize, expected.len());
         assert_eq!(summary.timed_out, 0);
         for proof in &proofs {
-            let plot = &farm.plots.plots[Path::new(&proof.plot_identifier[64..])];
+            let plot = farm
+                .plots
+                .get(Path::new(&proof.plot_identifier[64..]))
+                .unwrap();
             assert_eq!(proof.size, 18);
-            assert_eq!(proof.plot_public_key, plot.plot_public_key);
+            assert_eq!(proof.plot_public_key, plot.plot_public_key().unwrap());
             assert_eq!(
                 proof.pos_challenge,
                 pos_challenge(plot.plot_id(), &sp.challenge_hash, &sp.sp_hash)
@@ -219,10 +222,10 @@ async fn proofs_are_exactly_what_sickle_pos_finds() {
                 proof.plot_identifier[..64],
                 hex::encode(proof.quality_string)
             );
-            assert_eq!(proof.pool_public_key, plot.pool_public_key);
+            assert_eq!(proof.pool_public_key, plot.pool_public_key().unwrap());
             assert_eq!(
                 proof.pool_contract_puzzle_hash,
-                plot.pool_contract_puzzle_hash
+                plot.pool_contract_puzzle_hash()
             );
         }
         total += expected.len();
@@ -274,8 +277,11 @@ async fn eligibility_uses_chain_or_pool_difficulty() {
     assert!(kept_some && dropped_some, "the threshold was not exercised");
 
     // A pool difficulty for the contract plot's puzzle hash replaces the chain's for that plot.
-    let contract_hash = farm.plots.plots[&farm.contract]
-        .pool_contract_puzzle_hash
+    let contract_hash = farm
+        .plots
+        .get(&farm.contract)
+        .unwrap()
+        .pool_contract_puzzle_hash()
         .unwrap();
     for seed in 0..12u8 {
         let mut sp = signage_point(seed, HUGE_SSI);
@@ -307,8 +313,7 @@ async fn filter_and_cut_off_decide_who_takes_part() {
         let sp = signage_point(seed, HUGE_SSI);
         let expected = farm
             .plots
-            .plots
-            .values()
+            .iter()
             .filter(|plot| passes_plot_filter(9, plot.plot_id(), &sp.challenge_hash, &sp.sp_hash))
             .count();
         assert_eq!(passing_plots(&constants, &sp, &farm.plots).len(), expected);
@@ -350,7 +355,7 @@ async fn a_hanging_plot_does_not_delay_the_others() {
     );
     assert_eq!(summary.timed_out, 1);
     assert_eq!(summary.passed, 2);
-    let stuck = &farm.plots.plots[&farm.contract];
+    let stuck = farm.plots.get(&farm.contract).unwrap();
     assert_eq!(stuck.stats.timeouts.load(Ordering::SeqCst), 1);
 
     // While it is still stuck the next signage point skips it at once.

@@ -43,32 +43,37 @@ fn shares_verify_against_the_plot_public_key() {
     });
     manager.refresh(SystemTime::now());
     let plots = manager.shared().snapshot();
-    assert_eq!(plots.plots.len(), 2);
+    assert_eq!(plots.len(), 2);
 
     let messages = [[0x11; 32], [0x22; 32], [0x11; 32]];
     for path in &paths {
-        let plot = &plots.plots[path];
+        let plot = plots.get(path).unwrap();
+        let memo = plot.memo().unwrap();
+        let plot_public_key = plot.plot_public_key().unwrap();
+        assert_eq!(plot_public_key, memo.plot_public_key());
         let identifier = format!("{}{}", "ab".repeat(32), path.display());
         let signed = sign_messages(&plots, &identifier, &messages).unwrap();
         assert_eq!(signed.farmer_pk, farmer.public_key());
-        assert_eq!(signed.local_pk, plot.plot.memo().local_sk().public_key());
+        assert_eq!(signed.local_pk, memo.local_sk().public_key());
         assert_eq!(signed.message_signatures.len(), 3);
-        let taproot = plot.plot.memo().taproot_sk();
-        assert_eq!(taproot.is_some(), plot.pool_contract_puzzle_hash.is_some());
+        let taproot = memo.taproot_sk();
+        assert_eq!(
+            taproot.is_some(),
+            plot.pool_contract_puzzle_hash().is_some()
+        );
         for ((message, share), expected) in signed.message_signatures.iter().zip(&messages) {
             assert_eq!(message, expected);
-            let mut full =
-                share.clone() + &sign_with_plot_key(&farmer, message, &plot.plot_public_key);
+            let mut full = share.clone() + &sign_with_plot_key(&farmer, message, &plot_public_key);
             // Without the taproot share only a solo plot's sum verifies.
             assert_eq!(
-                chia_bls::verify(&full, &plot.plot_public_key, message),
+                chia_bls::verify(&full, &plot_public_key, message),
                 taproot.is_none()
             );
             if let Some(taproot) = &taproot {
-                full += &sign_with_plot_key(taproot, message, &plot.plot_public_key);
+                full += &sign_with_plot_key(taproot, message, &plot_public_key);
             }
-            assert!(chia_bls::verify(&full, &plot.plot_public_key, message));
-            assert!(!chia_bls::verify(&full, &plot.plot_public_key, [0x33; 32]));
+            assert!(chia_bls::verify(&full, &plot_public_key, message));
+            assert!(!chia_bls::verify(&full, &plot_public_key, [0x33; 32]));
         }
     }
 

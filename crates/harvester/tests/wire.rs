@@ -122,9 +122,9 @@ fn plot_sync_messages_decode_as_chias_types() {
         filename: "/plots/a.plot".into(),
         size: 18,
         plot_id: [7; 32],
-        pool_public_key: Some(key),
+        pool_public_key: Some(key.to_bytes()),
         pool_contract_puzzle_hash: None,
-        plot_public_key: key,
+        plot_public_key: key.to_bytes(),
         file_size: 99,
         time_modified: 100,
         compression_level: Some(0),
@@ -177,6 +177,21 @@ fn plot_sync_messages_decode_as_chias_types() {
     let loaded = PlotSyncPlotList::from_bytes(&bytes).unwrap();
     assert_eq!(loaded.data[0].file_size, 99);
     assert_eq!(loaded.data[0].compression_level, Some(0));
+    assert_eq!(loaded.data[0].plot_public_key, key);
+    assert_eq!(loaded.data[0].pool_public_key, Some(key));
+
+    // A stored key that does not decompress leaves its plot out instead of failing the message.
+    let mut broken = entry.clone();
+    broken.plot_public_key = [0xff; 48];
+    let (_, bytes) = send(
+        SyncMessageType::Loaded2,
+        SyncPayload::Plots {
+            plots: vec![broken, entry.clone()],
+            last: true,
+        },
+    );
+    let loaded2 = PlotSyncPlotList2::from_bytes(&bytes).unwrap();
+    assert_eq!(loaded2.data.len(), 1);
 
     for (message_type, kind) in [
         (SyncMessageType::Removed, 80),

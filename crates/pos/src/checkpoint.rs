@@ -22,7 +22,7 @@ pub const CHECKPOINT1_INTERVAL: u64 = 10_000;
 pub const CHECKPOINT2_INTERVAL: u64 = 10_000;
 /// C2 values read at open at most (a k=50 plot would have ~2^34 / 10^4 ≈ 1.7 M; real plots, k ≤ 35,
 /// have at most a few hundred). Past this the C1 search just starts from a wider range.
-const MAX_C2: u64 = 1 << 16;
+pub(crate) const MAX_C2: u64 = 1 << 16;
 /// C1 entries read in one call once the search has narrowed down that far: one whole C2 block
 /// (40 KB at k=32), so a lookup reads C1 once, as chiapos' buffered sequential scan does.
 const C1_WINDOW_ENTRIES: u64 = CHECKPOINT2_INTERVAL;
@@ -38,41 +38,42 @@ pub fn c3_park_size(k: u8) -> u64 {
     }
 }
 
-/// Where C1 and C3 live, checked against the file at open.
-#[derive(Debug, Clone)]
-pub(crate) struct Checkpoints {
+/// Where C1 and C3 live and the C2 values, borrowed from a [`crate::PlotLayout`] for one lookup.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Checkpoints<'a> {
     pub(crate) k: u8,
     pub(crate) c1_start: u64,
     /// C1 slots including the terminator (and any padding, which reads as zero).
     pub(crate) c1_slots: u64,
-    /// The C2 values (every 10000th C1 entry), read at open; narrows the C1 search.
-    pub(crate) c2: Vec<u64>,
+    /// The C2 values (every 10000th C1 entry) as stored on disk, `ceil(k/8)` bytes each; narrows
+    /// the C1 search.
+    pub(crate) c2: &'a [u8],
     /// All of C1 (decoded as by [`Self::read_c1`]) when it is at most [`C1_CACHE_BYTES`].
-    pub(crate) c1_cache: Option<Vec<u64>>,
+    pub(crate) c1_cache: Option<&'a [u64]>,
     pub(crate) c3_start: u64,
     pub(crate) file_size: u64,
 }
 
-impl Checkpoints {
+impl Checkpoints<'_> {
     fn entry_size(&self) -> u64 {
         byte_align(u64::from(self.k))
     }
 
-    /// C1 entries `first..first + out.len()`, with the zero terminator (and padding) mapped to
-    /// `u64::MAX` so the sequence stays sorted.
-    /// Loads all of C1 into [`Self::c1_cache`] if it is small enough.
-    pub(crate) fn cache_small_c1<R: ReadAt + ?Sized>(
-        &mut self,
+    /// All of C1, if it is small enough to keep in memory (k ≤ 22 or so).
+    pub(crate) fn read_small_c1<R: ReadAt + ?Sized>(
+        &self,
         reader: &R,
-    ) -> Result<(), PlotError> {
-        if self.c1_slots * self.entry_size() <= C1_CACHE_BYTES {
-            let mut all = Vec::new();
-            self.read_c1(reader, 0, &mut all, self.c1_slots)?;
-            self.c1_cache = Some(all);
+    ) -> Result<Option<Vec<u64>>, PlotError> {
+        if self.c1_slots * self.entry_size() > C1_CACHE_BYTES {
+            return Ok(None);
         }
-        Ok(())
+        let mut all = Vec::new();
+        self.read_c1(reader, 0, &mut all, self.c1_slots)?;
+        Ok(Some(all))
     }
 
+    /// C1 entries `first..first + out.len()`, with the zero terminator (and padding) mapped to
+    /// `u64::MAX` so the sequence stays sorted.
     fn read_c1<R: ReadAt + ?Sized>(
         &self,
         reader: &R,
@@ -80,7 +81,7 @@ impl Checkpoints {
         out: &mut Vec<u64>,
         count: u64,
     ) -> Result<(), PlotError> {
-        if let Some(cache) = &self.c1_cache {
+        if let Some(cache) = self.c1_cache {
             out.clear();
             let start = usize::try_from(first).unwrap_or(usize::MAX);
             let end = start.saturating_add(usize::try_from(count).unwrap_or(usize::MAX));
@@ -115,27 +116,29 @@ impl Checkpoints {
     }
 
     /// Reads C2 as chiapos does: up to `slots − 1` values, stopping at the zero terminator or the
-    /// first value smaller than the one before (bladebit's alignment padding).
+    /// first value smaller than the one before (bladebit's alignment padding). Returns the kept
+    /// entries' bytes as they are on disk, `ceil(k/8)` bytes each.
     pub(crate) fn read_c2<R: ReadAt + ?Sized>(
         reader: &R,
         k: u8,
         c2_start: u64,
         slots: u64,
-    ) -> Result<Vec<u64>, PlotError> {
+    ) -> Result<Vec<u8>, PlotError> {
         let size = byte_align(u64::from(k));
         let count = slots.saturating_sub(1).min(MAX_C2);
         let mut bytes = vec![0u8; (count * size) as usize];
         read_exact(reader, c2_start, &mut bytes, "C2 entries")?;
-        let shift = 8 * size as u32 - u32::from(k);
-        let mut values: Vec<u64> = Vec::new();
-        for chunk in bytes.chunks_exact(size as usize) {
-            let value = chunk.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)) >> shift;
-            match values.last() {
-                Some(&previous) if value < previous || value == 0 => break,
-                _ => values.push(value),
+        let mut kept = 0usize;
+        let mut previous = None;
+        for value in c2_values(&bytes, k) {
+            match previous {
+                Some(previous) if value < previous || value == 0 => break,
+                _ => previous = Some(value),
             }
+            kept += 1;
         }
-        Ok(values)
+        bytes.truncate(kept * size as usize);
+        Ok(bytes)
     }
 
     fn c1_at<R: ReadAt + ?Sized>(&self, reader: &R, index: u64) -> Result<u64, PlotError> {
@@ -152,7 +155,7 @@ impl Checkpoints {
     ) -> Result<Vec<u64>, PlotError> {
         // Binary search for the first C1 index whose value is > target, in [lo, hi].
         let per_window = C1_WINDOW_ENTRIES;
-        let (mut lo, mut hi) = c1_search_range(&self.c2, target, self.c1_slots);
+        let (mut lo, mut hi) = c1_search_range(c2_values(self.c2, self.k), target, self.c1_slots);
         while hi - lo > per_window {
             let mid = lo + (hi - lo) / 2;
             if self.c1_at(reader, mid)? > target {
@@ -262,13 +265,18 @@ impl Checkpoints {
 ///
 /// C2 entry m is C1 entry m·10000, so the last C1 entry ≤ target lies in the C2 block of the last
 /// C2 value ≤ target (chiapos' C2 step). Without a C2 value ≤ target the whole table is searched.
-fn c1_search_range(c2: &[u64], target: u64, c1_slots: u64) -> (u64, u64) {
-    let below = c2.iter().take_while(|&&v| v <= target).count() as u64;
+fn c1_search_range(
+    c2: impl ExactSizeIterator<Item = u64>,
+    target: u64,
+    c1_slots: u64,
+) -> (u64, u64) {
+    let count = c2.len();
+    let below = c2.take_while(|&v| v <= target).count() as u64;
     match below {
         0 => (0, c1_slots),
         m => {
             let lo = ((m - 1) * CHECKPOINT2_INTERVAL).min(c1_slots);
-            let hi = if (m as usize) < c2.len() {
+            let hi = if (m as usize) < count {
                 (m * CHECKPOINT2_INTERVAL).min(c1_slots)
             } else {
                 c1_slots
@@ -276,6 +284,15 @@ fn c1_search_range(c2: &[u64], target: u64, c1_slots: u64) -> (u64, u64) {
             (lo, hi.max(lo))
         }
     }
+}
+
+/// The values of C2 entries stored as on disk: `ceil(k/8)` bytes each, left-aligned k bits.
+pub(crate) fn c2_values(bytes: &[u8], k: u8) -> impl ExactSizeIterator<Item = u64> + '_ {
+    let size = byte_align(u64::from(k)) as usize;
+    let shift = 8 * size as u32 - u32::from(k);
+    bytes
+        .chunks_exact(size.max(1))
+        .map(move |chunk| chunk.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)) >> shift)
 }
 
 /// The FSE stream of one C3 park: a big-endian length, then that many bytes.
@@ -309,15 +326,27 @@ mod tests {
 
     #[test]
     fn c2_narrows_the_c1_search_to_one_block() {
-        let c2 = [5, 900, 4000];
-        assert_eq!(c1_search_range(&c2, 4, 35_000), (0, 35_000));
-        assert_eq!(c1_search_range(&c2, 5, 35_000), (0, 10_000));
-        assert_eq!(c1_search_range(&c2, 899, 35_000), (0, 10_000));
-        assert_eq!(c1_search_range(&c2, 900, 35_000), (10_000, 20_000));
-        assert_eq!(c1_search_range(&c2, 4000, 35_000), (20_000, 35_000));
+        let c2 = [5u64, 900, 4000];
+        let range = |target, slots| c1_search_range(c2.iter().copied(), target, slots);
+        assert_eq!(range(4, 35_000), (0, 35_000));
+        assert_eq!(range(5, 35_000), (0, 10_000));
+        assert_eq!(range(899, 35_000), (0, 10_000));
+        assert_eq!(range(900, 35_000), (10_000, 20_000));
+        assert_eq!(range(4000, 35_000), (20_000, 35_000));
         // Corrupt C2 pointing past C1 never gives an inverted range.
-        assert_eq!(c1_search_range(&c2, 4000, 15_000), (15_000, 15_000));
+        assert_eq!(range(4000, 15_000), (15_000, 15_000));
         assert_eq!(c3_park_size(18), 10_000);
         assert_eq!(c3_park_size(32), 3_000);
+    }
+
+    #[test]
+    fn c2_values_decode_left_aligned_entries() {
+        // k = 18 in 3 bytes: the value is the top 18 bits.
+        let bytes = [0xff, 0xff, 0xc0, 0x00, 0x00, 0x40];
+        assert_eq!(
+            c2_values(&bytes, 18).collect::<Vec<_>>(),
+            vec![(1 << 18) - 1, 1]
+        );
+        assert_eq!(c2_values(&bytes[..5], 18).len(), 1);
     }
 }

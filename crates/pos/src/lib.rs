@@ -37,7 +37,7 @@
 //!
 //! | module | what |
 //! |---|---|
-//! | [`plot`] | [`Plot`]: open a plot, `qualities_for_challenge`, `full_proof` |
+//! | [`plot`] | [`Plot`]: open a plot, `qualities_for_challenge`, `full_proof`; [`PlotLayout`]: the same lookups with no memo and no handle |
 //! | [`header`] | the v1/v2 header and table pointers, bounds-checked |
 //! | [`park`] | P1–P7 park layout, line points |
 //! | [`fse`] | FSE/tANS delta decoding with chiapos' fixed tables |
@@ -81,7 +81,7 @@ pub use fse::FseError;
 pub use fx::{FxCalculator, Metadata, matches};
 pub use header::{HeaderVersion, PlotHeader};
 pub use memo::{MemoError, PlotMemo, PoolTarget};
-pub use plot::Plot;
+pub use plot::{Plot, PlotLayout};
 pub use quality::quality_string;
 pub use read_at::{CountingReader, ReadAt};
 pub use verifier::validate_proof;

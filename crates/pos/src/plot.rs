@@ -1,19 +1,26 @@
 //! An open plot: the validated header plus where every table lives, and the lookups.
 //!
-//! Opening reads only the header; each lookup then reads just what it needs with positional reads
-//! (a few C1 entries, one or two C3 parks, a slice of one P7 park, one park per table level), so a
-//! single handle can serve concurrent lookups without a lock.
+//! Opening reads only the header, C2 and (for small plots) C1; each lookup then reads just what
+//! it needs with positional reads (a few C1 entries, one or two C3 parks, a slice of one P7 park,
+//! one park per table level), so a single handle can serve concurrent lookups without a lock.
+//!
+//! The lookups themselves live on [`PlotLayout`], which holds no reader and no memo: a harvester
+//! with many plots keeps one layout per plot (a few hundred bytes), rebuilt from its own cache
+//! with [`PlotLayout::from_parts`], and opens the file only to look up, as chiapos' `DiskProver`
+//! does.
 
-use crate::checkpoint::{Checkpoints, c3_park_size};
+use crate::checkpoint::{Checkpoints, MAX_C2, c3_park_size};
 use crate::error::PlotError;
-use crate::header::{PlotHeader, read_exact};
-use crate::memo::PlotMemo;
+use crate::header::{MAX_K, MIN_K, PlotHeader, TABLE_NAMES, read_exact};
+use crate::keys;
+use crate::memo::{PlotMemo, PoolTarget};
 use crate::park::{
     ENTRIES_PER_PARK, byte_align, line_point_in_park, line_point_to_square,
     line_points_in_two_parks, p7_entries, p7_park_size, park_size, table_name,
 };
 use crate::quality::quality_string;
 use crate::read_at::ReadAt;
+use chia_bls::PublicKey;
 
 /// A chiapos v1 (or uncompressed bladebit) plot opened for lookups.
 #[derive(Debug)]
@@ -21,9 +28,9 @@ pub struct Plot<R> {
     reader: R,
     header: PlotHeader,
     memo: PlotMemo,
-    /// Whole parks in P1..P7 (index 0 = P1).
-    park_counts: [u64; 7],
-    checkpoints: Checkpoints,
+    /// Derived from the memo at open (the id check needs it; deriving costs milliseconds).
+    plot_public_key: PublicKey,
+    layout: PlotLayout,
 }
 
 impl<R: ReadAt> Plot<R> {
@@ -34,67 +41,26 @@ impl<R: ReadAt> Plot<R> {
     pub fn open(reader: R) -> Result<Self, PlotError> {
         let header = PlotHeader::read(&reader)?;
         let memo = PlotMemo::parse(&header.memo)?;
-        let memo_id = memo.plot_id();
+        let plot_public_key = memo.plot_public_key();
+        let memo_id = match memo.pool() {
+            PoolTarget::PublicKey(pool) => keys::plot_id_for_pool_pk(pool, &plot_public_key),
+            PoolTarget::ContractPuzzleHash(hash) => {
+                keys::plot_id_for_contract(hash, &plot_public_key)
+            }
+        };
         if memo_id != header.plot_id {
             return Err(PlotError::PlotIdMismatch {
                 header: hex_string(&header.plot_id),
                 memo: hex_string(&memo_id),
             });
         }
-        let k = header.k;
-        let ptr = header.table_pointers;
-        let span = |i: usize| ptr[i + 1] - ptr[i];
-        let mut park_counts = [0u64; 7];
-        for (t, count) in park_counts.iter_mut().enumerate() {
-            let size = if t == 6 {
-                p7_park_size(k)
-            } else {
-                park_size(k, t as u8 + 1)
-            };
-            *count = span(t) / size;
-        }
-        let entry = byte_align(u64::from(k));
-        let c1_slots = span(7) / entry;
-        if c1_slots < 1 {
-            return Err(PlotError::TableTooSmall {
-                table: "C1",
-                got: span(7),
-                need: entry,
-            });
-        }
-        // chiapos requires at least one C2 value and its terminator ("Invalid C2 table size").
-        if span(8) / entry < 2 {
-            return Err(PlotError::TableTooSmall {
-                table: "C2",
-                got: span(8),
-                need: 2 * entry,
-            });
-        }
-        let file_size = reader.size();
-        if file_size - ptr[9] < 2 {
-            return Err(PlotError::TableTooSmall {
-                table: "C3",
-                got: file_size - ptr[9],
-                need: c3_park_size(k),
-            });
-        }
-        let c2 = Checkpoints::read_c2(&reader, k, ptr[8], span(8) / entry)?;
-        let mut checkpoints = Checkpoints {
-            k,
-            c1_start: ptr[7],
-            c1_slots,
-            c2,
-            c1_cache: None,
-            c3_start: ptr[9],
-            file_size,
-        };
-        checkpoints.cache_small_c1(&reader)?;
+        let layout = PlotLayout::read(&reader, &header)?;
         Ok(Self {
             reader,
             header,
             memo,
-            park_counts,
-            checkpoints,
+            plot_public_key,
+            layout,
         })
     }
 
@@ -106,6 +72,11 @@ impl<R: ReadAt> Plot<R> {
     /// The parsed memo: pool target, farmer key, local master secret key.
     pub fn memo(&self) -> &PlotMemo {
         &self.memo
+    }
+
+    /// The plot public key the memo gives (taproot share included for plot NFT plots).
+    pub fn plot_public_key(&self) -> &PublicKey {
+        &self.plot_public_key
     }
 
     /// Plot size parameter k.
@@ -123,11 +94,178 @@ impl<R: ReadAt> Plot<R> {
         &self.reader
     }
 
+    /// Where the tables are, and the lookups without the memo.
+    pub fn layout(&self) -> &PlotLayout {
+        &self.layout
+    }
+
     /// The P6 positions of every proof whose f7 equals the challenge's first k bits, in P7 order.
     ///
     /// This is a superset of chiapos' answer: it also returns the entries chiapos' C1/C3 walk skips.
     pub fn p6_positions(&self, challenge: &[u8; 32]) -> Result<Vec<u64>, PlotError> {
-        let k = self.header.k;
+        self.layout.p6_positions(&self.reader, challenge)
+    }
+
+    /// The quality strings for `challenge`, one per proof, in P7 order.
+    pub fn qualities_for_challenge(
+        &self,
+        challenge: &[u8; 32],
+    ) -> Result<Vec<[u8; 32]>, PlotError> {
+        self.layout.qualities_for_challenge(&self.reader, challenge)
+    }
+
+    /// The full proof (64 x values of k bits, proof order, `8k` bytes) of the `index`-th quality.
+    pub fn full_proof(&self, challenge: &[u8; 32], index: usize) -> Result<Vec<u8>, PlotError> {
+        self.layout.full_proof(&self.reader, challenge, index)
+    }
+
+    /// The 64 x values under P6 entry `p6`, in plot order (`GetInputs`).
+    pub fn leaves(&self, p6: u64) -> Result<Vec<u64>, PlotError> {
+        self.layout.leaves(&self.reader, p6)
+    }
+}
+
+/// Where a plot's tables are, plus its C2 checkpoints: everything a lookup needs besides the
+/// file itself. It holds no reader and no memo, so it can be kept per plot and reused with a
+/// fresh handle for each lookup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlotLayout {
+    k: u8,
+    plot_id: [u8; 32],
+    /// Absolute offsets of P1..P7, C1, C2, C3, non-decreasing, at most `file_size`.
+    table_pointers: [u64; 10],
+    file_size: u64,
+    /// The C2 entries as on disk (`ceil(k/8)` bytes each), up to the terminator.
+    c2: Box<[u8]>,
+    /// All of C1, decoded, for plots whose C1 is at most 4 KiB (read at open, saves a read).
+    c1_cache: Option<Box<[u64]>>,
+}
+
+impl PlotLayout {
+    /// Checks the table layout of `header` against `reader`'s size and reads C2 (and C1 when it
+    /// is small).
+    pub fn read<R: ReadAt + ?Sized>(reader: &R, header: &PlotHeader) -> Result<Self, PlotError> {
+        let file_size = reader.size();
+        check_tables(header.k, &header.table_pointers, file_size)?;
+        let ptr = header.table_pointers;
+        let entry = byte_align(u64::from(header.k));
+        let c2 = Checkpoints::read_c2(reader, header.k, ptr[8], (ptr[9] - ptr[8]) / entry)?;
+        let mut layout = Self {
+            k: header.k,
+            plot_id: header.plot_id,
+            table_pointers: ptr,
+            file_size,
+            c2: c2.into_boxed_slice(),
+            c1_cache: None,
+        };
+        layout.c1_cache = layout
+            .checkpoints()
+            .read_small_c1(reader)?
+            .map(Vec::into_boxed_slice);
+        Ok(layout)
+    }
+
+    /// Rebuilds a layout from saved parts without reading the file: the C2 entry bytes as
+    /// [`c2_entries`](Self::c2_entries) gave them. Everything is checked as [`read`](Self::read)
+    /// checks it, so parts from a corrupt cache give an error, never a panic later.
+    pub fn from_parts(
+        k: u8,
+        plot_id: [u8; 32],
+        table_pointers: [u64; 10],
+        file_size: u64,
+        c2_entries: Box<[u8]>,
+    ) -> Result<Self, PlotError> {
+        check_tables(k, &table_pointers, file_size)?;
+        let entry = byte_align(u64::from(k));
+        let slots = (table_pointers[9] - table_pointers[8]) / entry;
+        let stored = c2_entries.len() as u64;
+        if !stored.is_multiple_of(entry) || stored / entry > slots.saturating_sub(1).min(MAX_C2) {
+            return Err(PlotError::TableTooSmall {
+                table: "C2",
+                got: table_pointers[9] - table_pointers[8],
+                need: stored
+                    .div_ceil(entry)
+                    .saturating_add(1)
+                    .saturating_mul(entry),
+            });
+        }
+        Ok(Self {
+            k,
+            plot_id,
+            table_pointers,
+            file_size,
+            c2: c2_entries,
+            c1_cache: None,
+        })
+    }
+
+    /// The same layout without the in-memory copy of a small C1 (one more read per lookup, less
+    /// memory per plot).
+    pub fn without_c1_cache(mut self) -> Self {
+        self.c1_cache = None;
+        self
+    }
+
+    /// Plot size parameter k.
+    pub fn k(&self) -> u8 {
+        self.k
+    }
+
+    /// The 32-byte plot id from the header.
+    pub fn plot_id(&self) -> &[u8; 32] {
+        &self.plot_id
+    }
+
+    /// Absolute offsets of P1..P7, C1, C2, C3.
+    pub fn table_pointers(&self) -> &[u64; 10] {
+        &self.table_pointers
+    }
+
+    /// The file size the layout was checked against.
+    pub fn file_size(&self) -> u64 {
+        self.file_size
+    }
+
+    /// The C2 entries kept, as on disk: `ceil(k/8)` bytes each.
+    pub fn c2_entries(&self) -> &[u8] {
+        &self.c2
+    }
+
+    fn checkpoints(&self) -> Checkpoints<'_> {
+        let entry = byte_align(u64::from(self.k));
+        let ptr = &self.table_pointers;
+        Checkpoints {
+            k: self.k,
+            c1_start: ptr[7],
+            c1_slots: (ptr[8] - ptr[7]) / entry,
+            c2: &self.c2,
+            c1_cache: self.c1_cache.as_deref(),
+            c3_start: ptr[9],
+            file_size: self.file_size,
+        }
+    }
+
+    /// Whole parks in table `table` (1..=7).
+    fn park_count(&self, table: u8) -> u64 {
+        let index = usize::from(table - 1);
+        let span = self.table_pointers[index + 1] - self.table_pointers[index];
+        let size = if table == 7 {
+            p7_park_size(self.k)
+        } else {
+            park_size(self.k, table)
+        };
+        span / size
+    }
+
+    /// The P6 positions of every proof whose f7 equals the challenge's first k bits, in P7 order.
+    ///
+    /// This is a superset of chiapos' answer: it also returns the entries chiapos' C1/C3 walk skips.
+    pub fn p6_positions<R: ReadAt + ?Sized>(
+        &self,
+        reader: &R,
+        challenge: &[u8; 32],
+    ) -> Result<Vec<u64>, PlotError> {
+        let k = self.k;
         let target = u64::from_be_bytes([
             challenge[0],
             challenge[1],
@@ -138,7 +276,7 @@ impl<R: ReadAt> Plot<R> {
             challenge[6],
             challenge[7],
         ]) >> (64 - u32::from(k));
-        let positions = self.checkpoints.positions(&self.reader, target)?;
+        let positions = self.checkpoints().positions(reader, target)?;
         let (Some(&first), Some(&last)) = (positions.first(), positions.last()) else {
             return Ok(Vec::new());
         };
@@ -151,18 +289,19 @@ impl<R: ReadAt> Plot<R> {
             let park = position / ENTRIES_PER_PARK;
             let in_park = position % ENTRIES_PER_PARK;
             let count = (last - position + 1).min(ENTRIES_PER_PARK - in_park);
-            if park >= self.park_counts[6] {
+            let parks = self.park_count(7);
+            if park >= parks {
                 return Err(PlotError::PositionOutOfRange {
                     table: "P7",
                     position,
-                    parks: self.park_counts[6],
+                    parks,
                 });
             }
             let first_bit = in_park * width;
             let end_bit = first_bit + count * width;
-            let offset = self.header.table_pointers[6] + park * p7_park_size(k) + first_bit / 8;
+            let offset = self.table_pointers[6] + park * p7_park_size(k) + first_bit / 8;
             bytes.resize((byte_align(end_bit) - first_bit / 8) as usize, 0);
-            read_exact(&self.reader, offset, &mut bytes, "P7 park")?;
+            read_exact(reader, offset, &mut bytes, "P7 park")?;
             out.extend(p7_entries(&bytes, k, in_park, count));
             position += count;
         }
@@ -170,46 +309,50 @@ impl<R: ReadAt> Plot<R> {
     }
 
     /// The quality strings for `challenge`, one per proof, in P7 order.
-    pub fn qualities_for_challenge(
+    pub fn qualities_for_challenge<R: ReadAt + ?Sized>(
         &self,
+        reader: &R,
         challenge: &[u8; 32],
     ) -> Result<Vec<[u8; 32]>, PlotError> {
         let mut park = Vec::new();
-        self.p6_positions(challenge)?
+        self.p6_positions(reader, challenge)?
             .into_iter()
-            .map(|p6| self.quality_for_p6(challenge, p6, &mut park))
+            .map(|p6| self.quality_for_p6(reader, challenge, p6, &mut park))
             .collect()
     }
 
     /// The full proof (64 x values of k bits, proof order, `8k` bytes) of the `index`-th quality.
-    pub fn full_proof(&self, challenge: &[u8; 32], index: usize) -> Result<Vec<u8>, PlotError> {
-        let positions = self.p6_positions(challenge)?;
+    pub fn full_proof<R: ReadAt + ?Sized>(
+        &self,
+        reader: &R,
+        challenge: &[u8; 32],
+        index: usize,
+    ) -> Result<Vec<u8>, PlotError> {
+        let positions = self.p6_positions(reader, challenge)?;
         let &p6 = positions.get(index).ok_or(PlotError::NoProof {
             index,
             found: positions.len(),
         })?;
-        let xs = self.leaves(p6)?;
-        Ok(crate::prover::proof_from_leaves(
-            &xs,
-            &self.header.plot_id,
-            self.header.k,
-        ))
+        let xs = self.leaves(reader, p6)?;
+        Ok(crate::prover::proof_from_leaves(&xs, &self.plot_id, self.k))
     }
 
-    fn quality_for_p6(
+    fn quality_for_p6<R: ReadAt + ?Sized>(
         &self,
+        reader: &R,
         challenge: &[u8; 32],
         p6: u64,
         park: &mut Vec<u8>,
     ) -> Result<[u8; 32], PlotError> {
         let mut position = p6;
         for table in (2..=6u8).rev() {
-            let (larger, smaller) = line_point_to_square(self.line_point(table, position, park)?);
+            let (larger, smaller) =
+                line_point_to_square(self.line_point(reader, table, position, park)?);
             let bit = (challenge[31] >> (table - 2)) & 1;
             position = if bit == 1 { larger } else { smaller };
         }
-        let (x_hi, x_lo) = line_point_to_square(self.line_point(1, position, park)?);
-        Ok(quality_string(challenge, x_lo, x_hi, self.header.k))
+        let (x_hi, x_lo) = line_point_to_square(self.line_point(reader, 1, position, park)?);
+        Ok(quality_string(challenge, x_lo, x_hi, self.k))
     }
 
     /// The 64 x values under P6 entry `p6`, in plot order (`GetInputs`).
@@ -217,7 +360,7 @@ impl<R: ReadAt> Plot<R> {
     /// Walks the tree a level at a time (1 P6 entry, 2 in P5, …, 32 in P1) rather than depth
     /// first, so each level's FSE decode table stays hot in cache across its line points. Each
     /// entry expands to (smaller, larger), which keeps chiapos' left-to-right plot order.
-    pub fn leaves(&self, p6: u64) -> Result<Vec<u64>, PlotError> {
+    pub fn leaves<R: ReadAt + ?Sized>(&self, reader: &R, p6: u64) -> Result<Vec<u64>, PlotError> {
         let mut parks = [Vec::new(), Vec::new()];
         let mut level = vec![p6];
         let mut next = Vec::with_capacity(64);
@@ -228,11 +371,11 @@ impl<R: ReadAt> Plot<R> {
                 let line_points = match pair {
                     [a, b] => {
                         let [park_a, park_b] = &mut parks;
-                        let index_a = self.read_park(table, *a, park_a)?;
-                        let index_b = self.read_park(table, *b, park_b)?;
+                        let index_a = self.read_park(reader, table, *a, park_a)?;
+                        let index_b = self.read_park(reader, table, *b, park_b)?;
                         line_points_in_two_parks(
                             [park_a, park_b],
-                            self.header.k,
+                            self.k,
                             table,
                             [index_a, index_b],
                             [a % ENTRIES_PER_PARK, b % ENTRIES_PER_PARK],
@@ -241,7 +384,7 @@ impl<R: ReadAt> Plot<R> {
                     }
                     _ => pair
                         .iter()
-                        .map(|&position| self.line_point(table, position, &mut parks[0]))
+                        .map(|&position| self.line_point(reader, table, position, &mut parks[0]))
                         .collect::<Result<Vec<_>, _>>()?,
                 };
                 for line_point in line_points {
@@ -257,29 +400,88 @@ impl<R: ReadAt> Plot<R> {
 
     /// Reads the park holding entry `position` of table `table` (1..=6) into `park`; returns the
     /// park's index.
-    fn read_park(&self, table: u8, position: u64, park: &mut Vec<u8>) -> Result<u64, PlotError> {
+    fn read_park<R: ReadAt + ?Sized>(
+        &self,
+        reader: &R,
+        table: u8,
+        position: u64,
+        park: &mut Vec<u8>,
+    ) -> Result<u64, PlotError> {
         let index = usize::from(table - 1);
         let park_index = position / ENTRIES_PER_PARK;
-        if park_index >= self.park_counts[index] {
+        let parks = self.park_count(table);
+        if park_index >= parks {
             return Err(PlotError::PositionOutOfRange {
                 table: table_name(table),
                 position,
-                parks: self.park_counts[index],
+                parks,
             });
         }
-        let size = park_size(self.header.k, table);
-        let offset = self.header.table_pointers[index] + park_index * size;
+        let size = park_size(self.k, table);
+        let offset = self.table_pointers[index] + park_index * size;
         park.resize(size as usize, 0);
-        read_exact(&self.reader, offset, park, "park")?;
+        read_exact(reader, offset, park, "park")?;
         Ok(park_index)
     }
 
     /// The line point of entry `position` of table `table` (1..=6).
-    fn line_point(&self, table: u8, position: u64, park: &mut Vec<u8>) -> Result<u128, PlotError> {
-        let park_index = self.read_park(table, position, park)?;
+    fn line_point<R: ReadAt + ?Sized>(
+        &self,
+        reader: &R,
+        table: u8,
+        position: u64,
+        park: &mut Vec<u8>,
+    ) -> Result<u128, PlotError> {
+        let park_index = self.read_park(reader, table, position, park)?;
         let entry = position % ENTRIES_PER_PARK;
-        line_point_in_park(park, self.header.k, table, park_index, entry)
+        line_point_in_park(park, self.k, table, park_index, entry)
     }
+}
+
+/// The layout checks of an open: k in range, pointers in order and within the file, C1 and C2
+/// holding at least their terminators, C3 at least a park length.
+fn check_tables(k: u8, table_pointers: &[u64; 10], file_size: u64) -> Result<(), PlotError> {
+    if !(MIN_K..=MAX_K).contains(&k) {
+        return Err(PlotError::AbsurdK(k));
+    }
+    let mut min = 0;
+    for (&pointer, table) in table_pointers.iter().zip(TABLE_NAMES) {
+        if pointer < min || pointer > file_size {
+            return Err(PlotError::BadPointer {
+                table,
+                pointer,
+                min,
+                max: file_size,
+            });
+        }
+        min = pointer;
+    }
+    let entry = byte_align(u64::from(k));
+    let span = |i: usize| table_pointers[i + 1].saturating_sub(table_pointers[i]);
+    if span(7) / entry < 1 {
+        return Err(PlotError::TableTooSmall {
+            table: "C1",
+            got: span(7),
+            need: entry,
+        });
+    }
+    // chiapos requires at least one C2 value and its terminator ("Invalid C2 table size").
+    if span(8) / entry < 2 {
+        return Err(PlotError::TableTooSmall {
+            table: "C2",
+            got: span(8),
+            need: 2 * entry,
+        });
+    }
+    let c3 = file_size.saturating_sub(table_pointers[9]);
+    if c3 < 2 {
+        return Err(PlotError::TableTooSmall {
+            table: "C3",
+            got: c3,
+            need: c3_park_size(k),
+        });
+    }
+    Ok(())
 }
 
 fn hex_string(bytes: &[u8]) -> String {

@@ -140,6 +140,76 @@ fn byte_slice_reader_gives_the_same_answers() {
 }
 
 #[test]
+fn a_layout_rebuilt_from_its_parts_answers_like_the_plot() {
+    use sickle_pos::{PlotError, PlotLayout};
+    let plot = open("k18-contract");
+    assert_eq!(*plot.plot_public_key(), plot.memo().plot_public_key());
+    let layout = plot.layout();
+    let rebuilt = PlotLayout::from_parts(
+        layout.k(),
+        *layout.plot_id(),
+        *layout.table_pointers(),
+        layout.file_size(),
+        layout.c2_entries().into(),
+    )
+    .unwrap();
+    assert_eq!(rebuilt, layout.clone().without_c1_cache());
+    // A fresh handle per lookup, as a harvester with many plots uses it.
+    let (_, rows) = load("k18-contract");
+    for row in rows.iter().take(40) {
+        let file = File::open(data_dir().join("plots/k18-contract.plot")).unwrap();
+        let qualities = rebuilt
+            .qualities_for_challenge(&file, &row.challenge)
+            .unwrap();
+        assert_eq!(
+            qualities,
+            plot.qualities_for_challenge(&row.challenge).unwrap()
+        );
+        for index in 0..qualities.len() {
+            assert_eq!(
+                rebuilt.full_proof(&file, &row.challenge, index).unwrap(),
+                plot.full_proof(&row.challenge, index).unwrap()
+            );
+        }
+    }
+
+    // Parts that do not fit together are errors, not panics later.
+    let parts = |k, pointers: [u64; 10], size, c2: &[u8]| {
+        PlotLayout::from_parts(k, [0; 32], pointers, size, c2.into())
+    };
+    let pointers = *layout.table_pointers();
+    let size = layout.file_size();
+    let c2 = layout.c2_entries();
+    assert!(matches!(
+        parts(17, pointers, size, c2),
+        Err(PlotError::AbsurdK(17))
+    ));
+    let mut swapped = pointers;
+    swapped.swap(2, 3);
+    assert!(matches!(
+        parts(18, swapped, size, c2),
+        Err(PlotError::BadPointer { table: "P4", .. })
+    ));
+    assert!(matches!(
+        parts(18, pointers, pointers[9] - 1, c2),
+        Err(PlotError::BadPointer { .. })
+    ));
+    assert!(matches!(
+        parts(18, pointers, pointers[9] + 1, c2),
+        Err(PlotError::TableTooSmall { table: "C3", .. })
+    ));
+    assert!(matches!(
+        parts(18, pointers, size, &c2[1..]),
+        Err(PlotError::TableTooSmall { table: "C2", .. })
+    ));
+    let too_many = vec![0u8; (pointers[9] - pointers[8]) as usize];
+    assert!(matches!(
+        parts(18, pointers, size, &too_many),
+        Err(PlotError::TableTooSmall { table: "C2", .. })
+    ));
+}
+
+#[test]
 fn one_handle_serves_concurrent_lookups() {
     let plot = std::sync::Arc::new(open("k18-contract"));
     let (_, rows) = load("k18-contract");

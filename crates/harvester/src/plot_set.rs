@@ -1,0 +1,262 @@
+//! The loaded plots as lookups see them: [`LoadedPlot`] (a few hundred bytes, no open file), the
+//! immutable [`PlotSet`] snapshot and its [`SharedPlots`] handle, and how a lookup opens a plot
+//! ([`Opener`], [`open_file`]). The [`crate::plot_manager`] builds and publishes them.
+
+use std::fs::File;
+use std::io;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
+
+use chia_bls::PublicKey;
+use sickle_pos::{MemoError, PlotLayout, PlotMemo, ReadAt};
+
+use crate::plot_cache::PlotData;
+
+/// The positional-read handle a lookup reads through (a file, or a test double).
+pub type PlotReader = Arc<dyn ReadAt + Send + Sync>;
+
+/// Opens a plot file for reading, at load (header) and for each lookup; [`open_file`] in
+/// production, anything in tests.
+pub type Opener = Arc<dyn Fn(&Path) -> io::Result<PlotReader> + Send + Sync>;
+
+/// The production [`Opener`]: a read-only [`File`] whose size is taken once, at open.
+pub fn open_file(path: &Path) -> io::Result<PlotReader> {
+    let file = File::open(path)?;
+    let size = file.metadata()?.len();
+    Ok(Arc::new(PlotFile { file, size }))
+}
+
+/// A plot file and its size at open (a `File`'s own `size` asks the kernel on every read).
+struct PlotFile {
+    file: File,
+    size: u64,
+}
+
+impl ReadAt for PlotFile {
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        self.file.read_exact_at(buf, offset)
+    }
+
+    fn size(&self) -> u64 {
+        self.size
+    }
+}
+
+/// Counters kept per loaded plot, updated by lookups.
+#[derive(Debug, Default)]
+pub struct PlotStats {
+    /// Quality lookups started.
+    pub lookups: AtomicU64,
+    /// Lookups that failed with an error.
+    pub errors: AtomicU64,
+    /// Lookups abandoned because they exceeded the per-plot deadline.
+    pub timeouts: AtomicU64,
+    /// A lookup of this plot is running on the blocking pool (possibly stuck on its disk).
+    pub in_flight: AtomicBool,
+}
+
+/// A plot that is farmed (chia's `PlotInfo`).
+pub struct LoadedPlot {
+    /// Absolute path of the file.
+    pub path: PathBuf,
+    /// File size in bytes when loaded.
+    pub file_size: u64,
+    /// Modification time when loaded.
+    pub modified: SystemTime,
+    /// Lookup counters.
+    pub stats: PlotStats,
+    data: Box<PlotData>,
+    opener: Opener,
+}
+
+impl std::fmt::Debug for LoadedPlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedPlot")
+            .field("path", &self.path)
+            .field("plot_id", &hex::encode(self.plot_id()))
+            .field("k", &self.k())
+            .field("file_size", &self.file_size)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LoadedPlot {
+    /// A plot the manager loaded: `data` from its header or the cache, `opener` for lookups.
+    pub(crate) fn new(
+        path: PathBuf,
+        file_size: u64,
+        modified: SystemTime,
+        data: Box<PlotData>,
+        opener: Opener,
+    ) -> Self {
+        Self {
+            path,
+            file_size,
+            modified,
+            stats: PlotStats::default(),
+            data,
+            opener,
+        }
+    }
+
+    /// The plot id.
+    pub fn plot_id(&self) -> &[u8; 32] {
+        self.data.layout.plot_id()
+    }
+
+    /// The plot size parameter k.
+    pub fn k(&self) -> u8 {
+        self.data.layout.k()
+    }
+
+    /// Where the tables are: what a lookup reads the file with.
+    pub fn layout(&self) -> &PlotLayout {
+        &self.data.layout
+    }
+
+    /// The header data, as the cache stores it.
+    pub fn data(&self) -> &PlotData {
+        &self.data
+    }
+
+    /// Opens the file for one lookup.
+    pub fn open(&self) -> io::Result<PlotReader> {
+        (self.opener)(&self.path)
+    }
+
+    /// The memo's pool contract puzzle hash (plot NFT plots).
+    pub fn pool_contract_puzzle_hash(&self) -> Option<[u8; 32]> {
+        self.data.memo.pool_contract_puzzle_hash().copied()
+    }
+
+    /// The memo's pool public key (solo plots), decompressed.
+    pub fn pool_public_key(&self) -> Result<Option<PublicKey>, chia_bls::Error> {
+        self.data.pool_public_key()
+    }
+
+    /// The plot public key (with the taproot share for plot NFT plots), decompressed.
+    pub fn plot_public_key(&self) -> Result<PublicKey, chia_bls::Error> {
+        self.data.plot_public_key()
+    }
+
+    /// The memo, parsed and checked (for signing).
+    pub fn memo(&self) -> Result<PlotMemo, MemoError> {
+        self.data.memo.parse()
+    }
+}
+
+/// An immutable snapshot of the loaded plots, sorted by path (`Path`'s order), one per path.
+///
+/// A list rather than a map: 8 bytes per plot, and a copy for the next snapshot is a `memcpy`
+/// plus reference counts.
+#[derive(Debug, Default, Clone)]
+pub struct PlotSet {
+    plots: Vec<Arc<LoadedPlot>>,
+}
+
+impl PlotSet {
+    /// How many plots are loaded.
+    pub fn len(&self) -> usize {
+        self.plots.len()
+    }
+
+    /// Whether no plot is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.plots.is_empty()
+    }
+
+    /// The plots in path order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Arc<LoadedPlot>> {
+        self.plots.iter()
+    }
+
+    /// The plots' paths in order.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.plots.iter().map(|plot| plot.path.as_path())
+    }
+
+    /// The plot at `path` (a binary search).
+    pub fn get(&self, path: &Path) -> Option<&Arc<LoadedPlot>> {
+        self.plots
+            .binary_search_by(|plot| plot.path.as_path().cmp(path))
+            .ok()
+            .and_then(|index| self.plots.get(index))
+    }
+
+    /// Keeps the plots for which `keep` is true.
+    pub(crate) fn retain(&mut self, keep: impl FnMut(&Arc<LoadedPlot>) -> bool) {
+        self.plots.retain(keep);
+    }
+
+    /// Adds `new` plots, none of whose paths is in the set yet.
+    pub(crate) fn merge(&mut self, mut new: Vec<Arc<LoadedPlot>>) {
+        if new.is_empty() {
+            return;
+        }
+        // Already in order when they come from one scan: a stable sort only checks that.
+        new.sort_by(|a, b| a.path.cmp(&b.path));
+        if self
+            .plots
+            .last()
+            .is_none_or(|last| new.first().is_none_or(|first| last.path < first.path))
+        {
+            self.plots.extend(new);
+            return;
+        }
+        let old = std::mem::take(&mut self.plots);
+        let mut merged = Vec::with_capacity(old.len() + new.len());
+        let mut old = old.into_iter().peekable();
+        let mut new = new.into_iter().peekable();
+        loop {
+            let take_old = match (old.peek(), new.peek()) {
+                (Some(a), Some(b)) => a.path <= b.path,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let next = if take_old { old.next() } else { new.next() };
+            merged.extend(next);
+        }
+        self.plots = merged;
+    }
+}
+
+impl<'a> IntoIterator for &'a PlotSet {
+    type Item = &'a Arc<LoadedPlot>;
+    type IntoIter = std::slice::Iter<'a, Arc<LoadedPlot>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// The current [`PlotSet`], shared between the refresh task (writer) and lookups (readers).
+#[derive(Debug, Clone, Default)]
+pub struct SharedPlots(Arc<RwLock<Arc<PlotSet>>>);
+
+impl SharedPlots {
+    /// The current snapshot. Holds the lock only for one `Arc` clone.
+    pub fn snapshot(&self) -> Arc<PlotSet> {
+        match self.0.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    pub(crate) fn publish(&self, set: Arc<PlotSet>) {
+        match self.0.write() {
+            Ok(mut guard) => *guard = set,
+            Err(poisoned) => *poisoned.into_inner() = set,
+        }
+    }
+}
+
+impl PlotStats {
+    /// Adds one to `counter`.
+    pub fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
