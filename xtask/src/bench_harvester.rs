@@ -229,6 +229,10 @@ impl Bench<'_> {
         let chia = Service::spawn("chia harvester", command, chia_log)?;
         let mut command = Command::new(&self.harvester_bin);
         command.arg("--root").arg(&self.chia_root);
+        // Extra flags for experiments, e.g. SICKLE_BENCH_HARVESTER_ARGS="--num-threads 2".
+        if let Ok(extra) = std::env::var("SICKLE_BENCH_HARVESTER_ARGS") {
+            command.args(extra.split_whitespace());
+        }
         self.chia_env(&mut command);
         let sickle_log = self.tmp.join(format!("harvester-sickle-{plots}.log"));
         let sickle = Service::spawn("sickle harvester", command, sickle_log)?;

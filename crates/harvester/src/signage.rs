@@ -15,18 +15,16 @@
 //! points skip that plot (counted too) instead of piling more blocked threads onto the disk.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chia_bls::PublicKey;
-use futures::StreamExt;
-use futures::stream::FuturesUnordered;
 use sickle_pos::consensus::{
     ConsensusError, PlotSize, calculate_iterations_quality, is_v1_phased_out, passes_plot_filter,
     pos_challenge, prefix_bits, sp_interval_iters, v1_cut_off_height,
 };
 use sickle_pos::{ConsensusConstants, PlotError};
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError, mpsc};
 
 use crate::plot_set::{LoadedPlot, PlotSet, PlotStats};
 
@@ -274,8 +272,59 @@ enum Outcome {
     TimedOut,
 }
 
+/// One signage point's lookups, shared by its blocking workers: each worker takes the next plot
+/// until none is left or the answer is complete.
+struct Batch {
+    constants: Arc<ConsensusConstants>,
+    sp: Arc<SignagePoint>,
+    plots: Vec<Arc<LoadedPlot>>,
+    next: AtomicUsize,
+    /// Set once the answer is complete (every plot reported, or the deadline passed).
+    closed: AtomicBool,
+}
+
+/// A blocking worker: looks up plots one after another on its own thread, so a lookup costs no
+/// hand-off through the async runtime; a plot that hangs holds only this worker.
+fn work(
+    batch: &Batch,
+    results: &mpsc::UnboundedSender<(usize, Outcome)>,
+    _permit: OwnedSemaphorePermit,
+) {
+    while !batch.closed.load(Ordering::Acquire) {
+        let index = batch.next.fetch_add(1, Ordering::AcqRel);
+        let Some(plot) = batch.plots.get(index) else {
+            return;
+        };
+        let outcome = if plot.stats.in_flight.swap(true, Ordering::AcqRel) {
+            // The previous lookup of this plot is still blocked on its disk.
+            PlotStats::bump(&plot.stats.timeouts);
+            tracing::warn!(plot = %plot.path.display(), "plot still busy with an earlier lookup; skipped");
+            Outcome::TimedOut
+        } else {
+            let _guard = InFlight(Arc::clone(plot));
+            PlotStats::bump(&plot.stats.lookups);
+            match lookup_plot(&batch.constants, &batch.sp, plot) {
+                Ok(found) => Outcome::Proofs(found),
+                Err(error) => {
+                    PlotStats::bump(&plot.stats.errors);
+                    tracing::error!(%error, "quality lookup failed");
+                    Outcome::Failed
+                }
+            }
+        };
+        if results.send((index, outcome)).is_err() {
+            return;
+        }
+    }
+}
+
 /// Looks up every passing plot of `plots` for `sp`, sending each proof on `proofs` as soon as its
-/// plot finishes, and returns the summary once all lookups ended or were abandoned.
+/// plot finishes, and returns the summary once every lookup ended or the deadline passed.
+///
+/// Up to `limits.concurrency` blocking workers (permits shared with other signage points) pull
+/// plots from the list. At `limits.deadline` after the start, plots not yet answered are
+/// abandoned for this signage point and counted as timed out; a lookup still running then keeps
+/// its plot marked busy, so later signage points skip it until its disk answers.
 pub async fn answer_signage_point(
     constants: Arc<ConsensusConstants>,
     sp: Arc<SignagePoint>,
@@ -284,27 +333,73 @@ pub async fn answer_signage_point(
     proofs: &mpsc::Sender<FoundProof>,
 ) -> LookupSummary {
     let started = Instant::now();
+    let deadline = tokio::time::Instant::now() + limits.deadline;
     let passing = passing_plots(&constants, &sp, &plots);
+    let total = passing.len();
     let mut summary = LookupSummary {
-        passed: u32::try_from(passing.len()).unwrap_or(u32::MAX),
+        passed: u32::try_from(total).unwrap_or(u32::MAX),
         total_plots: u32::try_from(plots.len()).unwrap_or(u32::MAX),
         ..LookupSummary::default()
     };
-    let mut lookups = FuturesUnordered::new();
-    for plot in passing {
-        let constants = Arc::clone(&constants);
-        let sp = Arc::clone(&sp);
-        let limits = limits.clone();
-        lookups.push(async move {
-            let outcome = lookup_with_deadline(constants, sp, Arc::clone(&plot), &limits).await;
-            (plot, outcome)
-        });
+    let batch = Arc::new(Batch {
+        constants,
+        sp,
+        plots: passing,
+        next: AtomicUsize::new(0),
+        closed: AtomicBool::new(false),
+    });
+    let (results, mut reports) = mpsc::unbounded_channel();
+    let mut workers = 0usize;
+    let mut shutting_down = false;
+    while workers < total {
+        let permit = match Arc::clone(&limits.concurrency).try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(TryAcquireError::NoPermits) if workers == 0 => {
+                match tokio::time::timeout_at(
+                    deadline,
+                    Arc::clone(&limits.concurrency).acquire_owned(),
+                )
+                .await
+                {
+                    Ok(Ok(permit)) => permit,
+                    Ok(Err(_closed)) => {
+                        shutting_down = true;
+                        break;
+                    }
+                    Err(_elapsed) => break,
+                }
+            }
+            Err(TryAcquireError::NoPermits) => break,
+            Err(TryAcquireError::Closed) => {
+                shutting_down = true;
+                break;
+            }
+        };
+        let (batch, results) = (Arc::clone(&batch), results.clone());
+        tokio::task::spawn_blocking(move || work(&batch, &results, permit));
+        workers += 1;
     }
-    while let Some((plot, outcome)) = lookups.next().await {
+    drop(results);
+
+    let mut settled = vec![false; total];
+    let mut remaining = if workers == 0 { 0 } else { total };
+    while remaining > 0 {
+        let (index, outcome) = match tokio::time::timeout_at(deadline, reports.recv()).await {
+            Ok(Some(report)) => report,
+            // Every worker ended with plots unanswered: a lookup panicked, or the blocking pool
+            // refused work at shutdown.
+            Ok(None) => break,
+            Err(_elapsed) => break,
+        };
+        let Some(done) = settled.get_mut(index).filter(|done| !**done) else {
+            continue;
+        };
+        *done = true;
+        remaining -= 1;
         let took = started.elapsed();
         if took > SLOW_LOOKUP_WARNING {
             tracing::warn!(
-                plot = %plot.path.display(),
+                plot = %batch.plots[index].path.display(),
                 seconds = took.as_secs_f64(),
                 "looking up qualities took longer than 8 seconds; lookups should stay below 8 s \
                  to avoid losing rewards"
@@ -324,65 +419,23 @@ pub async fn answer_signage_point(
             Outcome::TimedOut => summary.timed_out += 1,
         }
     }
+    batch.closed.store(true, Ordering::Release);
+    if shutting_down {
+        tracing::debug!("lookup semaphore closed; shutting down");
+    } else {
+        // Whatever is not settled now was abandoned at the deadline.
+        for (plot, _) in batch.plots.iter().zip(&settled).filter(|(_, done)| !**done) {
+            PlotStats::bump(&plot.stats.timeouts);
+            summary.timed_out += 1;
+            if plot.stats.in_flight.load(Ordering::Acquire) {
+                tracing::warn!(
+                    plot = %plot.path.display(),
+                    deadline_ms = limits.deadline.as_millis(),
+                    "plot lookup exceeded its deadline; abandoned for this signage point"
+                );
+            }
+        }
+    }
     summary.elapsed = started.elapsed();
     summary
-}
-
-async fn lookup_with_deadline(
-    constants: Arc<ConsensusConstants>,
-    sp: Arc<SignagePoint>,
-    plot: Arc<LoadedPlot>,
-    limits: &LookupLimits,
-) -> Outcome {
-    let deadline = tokio::time::Instant::now() + limits.deadline;
-    if plot.stats.in_flight.swap(true, Ordering::AcqRel) {
-        // The previous lookup of this plot is still blocked on its disk.
-        PlotStats::bump(&plot.stats.timeouts);
-        tracing::warn!(plot = %plot.path.display(), "plot still busy with an earlier lookup; skipped");
-        return Outcome::TimedOut;
-    }
-    let guard = InFlight(Arc::clone(&plot));
-    let permit =
-        match tokio::time::timeout_at(deadline, Arc::clone(&limits.concurrency).acquire_owned())
-            .await
-        {
-            Ok(Ok(permit)) => permit,
-            Ok(Err(_closed)) => {
-                tracing::debug!("lookup semaphore closed; shutting down");
-                return Outcome::Failed;
-            }
-            Err(_elapsed) => {
-                PlotStats::bump(&plot.stats.timeouts);
-                return Outcome::TimedOut;
-            }
-        };
-    PlotStats::bump(&plot.stats.lookups);
-    let blocking_plot = Arc::clone(&plot);
-    let task = tokio::task::spawn_blocking(move || {
-        let _guard = guard;
-        let _permit = permit;
-        lookup_plot(&constants, &sp, &blocking_plot)
-    });
-    match tokio::time::timeout_at(deadline, task).await {
-        Ok(Ok(Ok(found))) => Outcome::Proofs(found),
-        Ok(Ok(Err(error))) => {
-            PlotStats::bump(&plot.stats.errors);
-            tracing::error!(%error, "quality lookup failed");
-            Outcome::Failed
-        }
-        Ok(Err(join_error)) => {
-            PlotStats::bump(&plot.stats.errors);
-            tracing::error!(plot = %plot.path.display(), %join_error, "quality lookup task failed");
-            Outcome::Failed
-        }
-        Err(_elapsed) => {
-            PlotStats::bump(&plot.stats.timeouts);
-            tracing::warn!(
-                plot = %plot.path.display(),
-                deadline_ms = limits.deadline.as_millis(),
-                "plot lookup exceeded its deadline; abandoned for this signage point"
-            );
-            Outcome::TimedOut
-        }
-    }
 }
