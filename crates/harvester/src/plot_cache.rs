@@ -599,8 +599,9 @@ struct Cursor<R> {
 }
 
 impl<R: Read> Cursor<R> {
-    fn fill(&mut self, buf: &mut [u8], what: &'static str) -> Result<(), DecodeError> {
-        let end = self.at.saturating_add(buf.len());
+    /// Where `len` more bytes would end, or the error if the file does not hold them.
+    fn end_of(&self, len: usize, what: &'static str) -> Result<usize, DecodeError> {
+        let end = self.at.saturating_add(len);
         if end > self.end {
             return Err(DecodeError::Truncated {
                 what,
@@ -609,6 +610,11 @@ impl<R: Read> Cursor<R> {
                 size: self.size,
             });
         }
+        Ok(end)
+    }
+
+    fn fill(&mut self, buf: &mut [u8], what: &'static str) -> Result<(), DecodeError> {
+        let end = self.end_of(buf.len(), what)?;
         self.reader
             .read_exact(buf)
             .map_err(|source| match source.kind() {
@@ -630,15 +636,7 @@ impl<R: Read> Cursor<R> {
 
     fn bytes(&mut self, len: usize, what: &'static str) -> Result<Vec<u8>, DecodeError> {
         // Checked before allocating: a damaged length cannot ask for more than the file holds.
-        let end = self.at.saturating_add(len);
-        if end > self.end {
-            return Err(DecodeError::Truncated {
-                what,
-                offset: self.at,
-                end,
-                size: self.size,
-            });
-        }
+        self.end_of(len, what)?;
         let mut buf = vec![0u8; len];
         self.fill(&mut buf, what)?;
         Ok(buf)

@@ -3,6 +3,9 @@
 //! foreign cache file is ignored with every header read from disk.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+use common::{CONTRACT, SOLO, fixture, fixture_keys};
+
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -14,25 +17,6 @@ use sickle_harvester::plot_cache::{self, CACHE_VERSION, CacheError, DecodeError}
 use sickle_harvester::plot_manager::{FarmerKeys, Opener, PlotManager, PlotReader, open_file};
 use sickle_harvester::scan::ScanSettings;
 use sickle_pos::Plot;
-
-const SOLO: &str = "k18-solo.plot";
-const CONTRACT: &str = "k18-contract.plot";
-
-fn fixture(name: &str) -> PathBuf {
-    sickle_vectors::data_dir().join("plots").join(name)
-}
-
-fn fixture_keys() -> FarmerKeys {
-    let solo = Plot::open(std::fs::read(fixture(SOLO)).unwrap()).unwrap();
-    let contract = Plot::open(std::fs::read(fixture(CONTRACT)).unwrap()).unwrap();
-    FarmerKeys {
-        farmer_public_keys: vec![
-            *solo.memo().farmer_public_key(),
-            *contract.memo().farmer_public_key(),
-        ],
-        pool_public_keys: vec![*solo.memo().pool_public_key().unwrap()],
-    }
-}
 
 /// A farm of the two fixture plots and where its cache goes.
 struct Farm {

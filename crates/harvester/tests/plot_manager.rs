@@ -1,34 +1,15 @@
 //! The plot manager over copies of the committed k18 fixture plots (crates/vectors/data/plots).
 #![allow(clippy::unwrap_used)]
 
+mod common;
+use common::{CONTRACT, SOLO, fixture, fixture_keys};
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use sickle_harvester::plot_manager::{FarmerKeys, LoadError, PlotManager, open_file};
 use sickle_harvester::scan::ScanSettings;
-use sickle_pos::Plot;
-
-const SOLO: &str = "k18-solo.plot";
-const CONTRACT: &str = "k18-contract.plot";
-
-fn fixture(name: &str) -> PathBuf {
-    sickle_vectors::data_dir().join("plots").join(name)
-}
-
-/// The farmer and pool keys of the fixture plots' memos.
-fn fixture_keys() -> FarmerKeys {
-    let solo = Plot::open(std::fs::read(fixture(SOLO)).unwrap()).unwrap();
-    let contract = Plot::open(std::fs::read(fixture(CONTRACT)).unwrap()).unwrap();
-    let mut farmer_public_keys = vec![*solo.memo().farmer_public_key()];
-    if contract.memo().farmer_public_key() != solo.memo().farmer_public_key() {
-        farmer_public_keys.push(*contract.memo().farmer_public_key());
-    }
-    FarmerKeys {
-        farmer_public_keys,
-        pool_public_keys: vec![*solo.memo().pool_public_key().unwrap()],
-    }
-}
 
 fn copy_to(dir: &Path, fixture_name: &str, as_name: &str) -> PathBuf {
     std::fs::create_dir_all(dir).unwrap();

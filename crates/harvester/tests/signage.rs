@@ -3,13 +3,16 @@
 //! is abandoned at its deadline without delaying the other plot's proofs.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+use common::{CONTRACT, SOLO, fixture, fixture_keys};
+
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, SystemTime};
 
-use sickle_harvester::plot_manager::{FarmerKeys, PlotManager, PlotReader, PlotSet, open_file};
+use sickle_harvester::plot_manager::{PlotManager, PlotReader, PlotSet, open_file};
 use sickle_harvester::scan::ScanSettings;
 use sickle_harvester::signage::{
     FoundProof, LookupLimits, PoolDifficulty, SignagePoint, answer_signage_point, passing_plots,
@@ -20,14 +23,8 @@ use sickle_pos::consensus::{
 use sickle_pos::{ConsensusConstants, Plot, ReadAt};
 use tokio::sync::{Semaphore, mpsc};
 
-const SOLO: &str = "k18-solo.plot";
-const CONTRACT: &str = "k18-contract.plot";
 /// Sub-slot iterations so large that every quality is eligible.
 const HUGE_SSI: u64 = 64 << 40;
-
-fn fixture(name: &str) -> PathBuf {
-    sickle_vectors::data_dir().join("plots").join(name)
-}
 
 /// Mainnet with no plot filter and chia's sim-style difficulty factor, so k18 plots farm.
 fn constants() -> ConsensusConstants {
@@ -38,18 +35,6 @@ fn constants() -> ConsensusConstants {
     ]
     .map(|(name, value)| (name.to_owned(), OverrideValue::Int(value)));
     ConsensusConstants::for_network("mainnet", &overrides).unwrap()
-}
-
-fn keys() -> FarmerKeys {
-    let solo = Plot::open(std::fs::read(fixture(SOLO)).unwrap()).unwrap();
-    let contract = Plot::open(std::fs::read(fixture(CONTRACT)).unwrap()).unwrap();
-    FarmerKeys {
-        farmer_public_keys: vec![
-            *solo.memo().farmer_public_key(),
-            *contract.memo().farmer_public_key(),
-        ],
-        pool_public_keys: vec![*solo.memo().pool_public_key().unwrap()],
-    }
 }
 
 /// A file reader that blocks every read while `hang` is set, until `release`.
@@ -116,7 +101,7 @@ fn farm(hang: Option<Hang>) -> Farm {
         follow_links: false,
     };
     let mut manager = PlotManager::new(scan, 300, Duration::from_secs(1200), 2, opener);
-    manager.set_keys(keys());
+    manager.set_keys(fixture_keys());
     manager.refresh(SystemTime::now());
     let plots = manager.shared().snapshot();
     assert_eq!(plots.len(), 2);
