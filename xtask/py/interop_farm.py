@@ -12,6 +12,10 @@ usage: interop_farm.py fullnode ROOT FULL_NODE_PORT FARMER_RPC_PORT PLOTS_JSON S
   harvester's proof and aggregated the harvester's signatures. Prints one JSON line and exits 0
   if the plots matched and at least one proof of a listed plot was declared.
 
+usage: interop_farm.py harvesters ROOT FARMER_RPC_PORT PLOTS_JSON TIMEOUT_S
+  Polls the farmer's RPC as `fullnode` does (one harvester with every plot of PLOTS_JSON, right
+  ids, sizes and keys) and nothing else; exits 0 once it matches.
+
 usage: interop_farm.py status STATUS_ADDR PLOTS_JSON TIMEOUT_S
   Arm B (real chia harvesters farming for `sickle-farmer`). Polls sickle-farmer's
   http://STATUS_ADDR/status and /plots until one harvester reports every plot of PLOTS_JSON (same
@@ -221,6 +225,17 @@ async def fullnode(args: list[str]) -> int:
         await runner.cleanup()
 
 
+async def harvesters(args: list[str]) -> int:
+    root, rpc_port = Path(args[0]), int(args[1])
+    expected = expected_plots(args[2])
+    deadline = time.monotonic() + float(args[3])
+    config = load_config(root, "config.yaml")
+    listed, problems = await poll_harvesters(root, config, rpc_port, expected, deadline)
+    result = {"rpc_harvesters": [len(h["plots"]) for h in listed], "problems": problems}
+    print(json.dumps(result), flush=True)
+    return 1 if problems else 0
+
+
 def get_json(url: str) -> object:
     with urllib.request.urlopen(url, timeout=5) as response:
         return json.loads(response.read())
@@ -278,6 +293,8 @@ def _plot_ids(plots: object) -> list[str]:
 def main() -> int:
     if sys.argv[1] == "fullnode":
         return asyncio.run(fullnode(sys.argv[2:]))
+    if sys.argv[1] == "harvesters":
+        return asyncio.run(harvesters(sys.argv[2:]))
     if sys.argv[1] == "status":
         return status(sys.argv[2:])
     print(f"unknown command {sys.argv[1]!r}", file=sys.stderr)

@@ -11,7 +11,8 @@
 //! 3. Arm A: `sickle-harvester --root <root>` and nothing else farms for that farmer. The farmer's
 //!    RPC (`get_harvesters`) must list every plot with its id, size and keys, and signage points
 //!    sent by a scripted full node (`xtask/py/interop_farm.py fullnode`) must come back from the
-//!    farmer as `declare_proof_of_space`: the farmer verified Sickle's proofs and signatures.
+//!    farmer as `declare_proof_of_space`: the farmer verified Sickle's proofs and signatures. Then
+//!    the farmer restarts, and the harvester must dial it again and sync every plot anew.
 //! 4. Arm B: the real harvester, pointed at `sickle-farmer` (same root, its mnemonic in a key
 //!    file), must sync every plot (count and ids), and answer the simulated signage points with
 //!    proofs that Sickle verifies and signatures that aggregate and verify, with no invalid proof
@@ -342,13 +343,10 @@ fn scenarios(python: &Path, workspace: &Path, bins: &Binaries, tmp: &Path) -> Re
         command.arg("daemon");
         let mut daemon = Service::spawn("chia daemon", command, tmp.join("daemon.log"))?;
         daemon.wait_for_port(SocketAddr::from(([127, 0, 0, 1], ports.daemon)))?;
-        let mut command = python_command("interop_service.py");
-        command.arg("farmer");
-        let mut farmer = Service::spawn("chia farmer", command, tmp.join("farmer.log"))?;
+        let mut farmer = start_chia_farmer(&farm, "farmer.log")?;
         let addr = SocketAddr::from(([127, 0, 0, 1], ports.farmer));
-        farmer.wait_for_port(addr)?;
         peer_dials(bins, &sickle_root, &network, addr, &farmer)?;
-        sickle_harvester_to_chia_farmer(&farm)
+        sickle_harvester_to_chia_farmer(&farm, &mut farmer)
             .with_context(|| format!("chia farmer log:\n{}", tail(&farmer.log)))?;
         // Stop the farmer before the daemon it talks to.
         drop(farmer);
@@ -446,7 +444,7 @@ fn run_check(mut check: Command, arm: &str, services: &[&Service], passed: &str)
 /// Arm A: `sickle-harvester --root` (nothing else) farms for the chia farmer that root names; the
 /// farmer's RPC lists its plots, and signage points from a scripted full node come back as
 /// declared proofs of space.
-fn sickle_harvester_to_chia_farmer(farm: &Farm<'_>) -> Result<()> {
+fn sickle_harvester_to_chia_farmer(farm: &Farm<'_>, farmer: &mut Service) -> Result<()> {
     let mut command = Command::new(&farm.bins.harvester);
     command
         .arg("--root")
@@ -473,7 +471,32 @@ fn sickle_harvester_to_chia_farmer(farm: &Farm<'_>) -> Result<()> {
         "sickle-harvester -> chia farmer",
         &[&harvester],
         "get_harvesters lists every plot (id, size, keys); signage points from a scripted full node came back as declare_proof_of_space",
+    )?;
+
+    // The farmer restarts; the harvester must dial it again and sync its plots anew.
+    farmer.stop();
+    *farmer = start_chia_farmer(farm, "farmer-restarted.log")?;
+    let mut rpc = (farm.python_command)("interop_farm.py");
+    rpc.arg("harvesters")
+        .arg(farm.chia_root)
+        .arg(farm.ports.farmer_rpc.to_string())
+        .arg(farm.plots_json)
+        .arg("90");
+    run_check(
+        rpc,
+        "sickle-harvester -> restarted chia farmer",
+        &[&harvester, farmer],
+        "redialled and synced again: get_harvesters lists every plot",
     )
+}
+
+/// Starts the chia farmer of the root and waits for its harvester port.
+fn start_chia_farmer(farm: &Farm<'_>, log: &str) -> Result<Service> {
+    let mut command = (farm.python_command)("interop_service.py");
+    command.arg("farmer");
+    let mut farmer = Service::spawn("chia farmer", command, farm.tmp.join(log))?;
+    farmer.wait_for_port(SocketAddr::from(([127, 0, 0, 1], farm.ports.farmer)))?;
+    Ok(farmer)
 }
 
 /// Arm B: a chia harvester farms for `sickle-farmer`: plot sync complete (count and ids), proofs
