@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use chia_bls::PublicKey;
 use serde_yaml::{Mapping, Value};
+use sickle_peer::RootError;
 use thiserror::Error;
 
 use crate::address::{AddressError, decode_puzzle_hash};
@@ -28,25 +29,9 @@ pub const DEFAULT_FARMER_PORT: u16 = 8447;
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// No root was given, `CHIA_ROOT` is unset and there is no home directory.
-    #[error("no chia root: pass --root, set CHIA_ROOT, or set HOME")]
-    NoRoot,
-    /// `config/config.yaml` could not be read.
-    #[error("cannot read {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// `config/config.yaml` is not YAML.
-    #[error("cannot parse {path}: {source}")]
-    Yaml {
-        /// The file.
-        path: PathBuf,
-        /// The parser's error.
-        source: serde_yaml::Error,
-    },
+    /// The root cannot be found, or its `config.yaml` cannot be read or parsed.
+    #[error(transparent)]
+    Root(#[from] RootError),
     /// A key has a value of the wrong type.
     #[error("config key {key}: expected {expected}")]
     WrongType {
@@ -133,26 +118,19 @@ pub struct ConfigOverrides {
 }
 
 /// Chooses the chia root: the flag, else `CHIA_ROOT`, else `~/.chia/mainnet` under `home`
-/// ([`sickle_peer::resolve_chia_root`]); an error when a home directory is needed but unknown.
+/// ([`sickle_peer::root::resolve_root`]); an error when a home directory is needed but unknown.
 pub fn resolve_root(
     flag: Option<&Path>,
     chia_root_env: Option<&str>,
     home: Option<&Path>,
 ) -> Result<PathBuf, ConfigError> {
-    sickle_peer::resolve_chia_root(flag, chia_root_env, home).ok_or(ConfigError::NoRoot)
+    Ok(sickle_peer::root::resolve_root(flag, chia_root_env, home)?)
 }
 
 impl FarmerConfig {
     /// Reads `root/config/config.yaml`.
     pub fn load(root: &Path) -> Result<Self, ConfigError> {
-        let path = root.join("config").join("config.yaml");
-        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
-            path: path.clone(),
-            source,
-        })?;
-        let document: Value =
-            serde_yaml::from_str(&text).map_err(|source| ConfigError::Yaml { path, source })?;
-        Self::from_document(root, &document)
+        Self::from_document(root, &sickle_peer::root::read_config(root)?)
     }
 
     /// Builds the configuration from an already parsed `config.yaml`.

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+use sickle_peer::RootError;
 use std::path::{Path, PathBuf};
 
 use sickle_farmer::{
@@ -107,7 +108,7 @@ fn root_resolution_order() {
     );
     assert!(matches!(
         resolve_root(None, None, None),
-        Err(ConfigError::NoRoot)
+        Err(ConfigError::Root(RootError::NoRoot))
     ));
 }
 
@@ -142,5 +143,5 @@ fn errors_name_the_key() {
          integer out of range",
     );
     let missing = FarmerConfig::load(root).unwrap_err();
-    assert!(matches!(missing, ConfigError::Read { .. }));
+    assert!(matches!(missing, ConfigError::Root(RootError::Read { .. })));
 }

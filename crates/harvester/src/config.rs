@@ -15,6 +15,7 @@
 use std::path::{Path, PathBuf};
 
 use serde_yaml::{Mapping, Value};
+use sickle_peer::RootError;
 use sickle_pos::ConsensusConstants;
 use sickle_pos::consensus::yaml::{ConstantsError, constants_for_network};
 use thiserror::Error;
@@ -26,25 +27,9 @@ pub const DEFAULT_FARMER_PORT: u16 = 8447;
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// No root was given, `CHIA_ROOT` is unset and there is no home directory.
-    #[error("no chia root: pass --root, set CHIA_ROOT, or set HOME")]
-    NoRoot,
-    /// `config/config.yaml` could not be read.
-    #[error("cannot read {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// `config/config.yaml` is not YAML.
-    #[error("cannot parse {path}: {source}")]
-    Yaml {
-        /// The file.
-        path: PathBuf,
-        /// The parser's error.
-        source: serde_yaml::Error,
-    },
+    /// The root cannot be found, or its `config.yaml` cannot be read or parsed.
+    #[error(transparent)]
+    Root(#[from] RootError),
     /// A key chia requires is absent.
     #[error("config key {key} is missing")]
     Missing {
@@ -168,36 +153,29 @@ pub struct ConfigOverrides {
 }
 
 /// Chooses the chia root: the flag, else `CHIA_ROOT`, else `~/.chia/mainnet` under `home`
-/// ([`sickle_peer::resolve_chia_root`]); an error when a home directory is needed but unknown.
+/// ([`sickle_peer::root::resolve_root`]); an error when a home directory is needed but unknown.
 pub fn resolve_root(
     flag: Option<&Path>,
     chia_root_env: Option<&str>,
     home: Option<&Path>,
 ) -> Result<PathBuf, ConfigError> {
-    sickle_peer::resolve_chia_root(flag, chia_root_env, home).ok_or(ConfigError::NoRoot)
+    Ok(sickle_peer::root::resolve_root(flag, chia_root_env, home)?)
 }
 
 impl HarvesterConfig {
     /// Reads `root/config/config.yaml`.
     pub fn load(root: &Path) -> Result<Self, ConfigError> {
-        let path = root.join("config").join("config.yaml");
-        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
-            path: path.clone(),
-            source,
-        })?;
-        Self::from_yaml(root, &text).map_err(|error| match error {
-            ConfigError::Yaml { source, .. } => ConfigError::Yaml { path, source },
-            other => other,
-        })
+        Self::from_document(root, &sickle_peer::root::read_config(root)?)
     }
 
     /// Parses the text of a `config.yaml` belonging to `root`.
     pub fn from_yaml(root: &Path, text: &str) -> Result<Self, ConfigError> {
-        let document: Value = serde_yaml::from_str(text).map_err(|source| ConfigError::Yaml {
-            path: root.join("config").join("config.yaml"),
-            source,
-        })?;
-        let top = Section::root(&document)?;
+        Self::from_document(root, &sickle_peer::root::parse_config(root, text)?)
+    }
+
+    /// Builds the configuration from an already parsed `config.yaml` of `root`.
+    pub fn from_document(root: &Path, document: &Value) -> Result<Self, ConfigError> {
+        let top = Section::root(document)?;
         let section = top.section("harvester")?;
 
         let network = section.string("selected_network")?;

@@ -1,6 +1,7 @@
 //! The harvester reads a root written by chia 2.7.5's own `chia init` (tests/data/README.md).
 #![allow(clippy::unwrap_used)]
 
+use sickle_peer::RootError;
 use std::path::{Path, PathBuf};
 
 use sickle_harvester::config::{
@@ -68,7 +69,10 @@ fn load_reads_config_yaml_under_the_root() {
 
     let empty = tempfile::tempdir().unwrap();
     let error = HarvesterConfig::load(empty.path()).unwrap_err();
-    assert!(matches!(error, ConfigError::Read { .. }), "{error}");
+    assert!(
+        matches!(error, ConfigError::Root(RootError::Read { .. })),
+        "{error}"
+    );
 }
 
 #[test]
@@ -205,7 +209,10 @@ fn missing_required_keys_are_named() {
         matches!(&error, ConfigError::Missing { key } if key == "harvester"),
         "{error}"
     );
-    assert!(matches!(load(": : :\n- ["), Err(ConfigError::Yaml { .. })));
+    assert!(matches!(
+        load(": : :\n- ["),
+        Err(ConfigError::Root(RootError::Yaml { .. }))
+    ));
 }
 
 #[test]
@@ -290,6 +297,6 @@ fn root_resolution_order() {
     );
     assert!(matches!(
         resolve_root(None, None, None),
-        Err(ConfigError::NoRoot)
+        Err(ConfigError::Root(RootError::NoRoot))
     ));
 }

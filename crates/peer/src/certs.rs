@@ -23,26 +23,6 @@ use rsa::pkcs8::EncodePrivateKey;
 use rsa::rand_core::{OsRng, RngCore};
 use std::path::{Path, PathBuf};
 
-/// Where a chia service finds its root: the `--root` flag, else `CHIA_ROOT`, else
-/// `~/.chia/mainnet`, with a leading `~` expanded with `home` as Python's `expanduser` does.
-///
-/// `None` when the path needs a home directory and none is known.
-pub fn resolve_chia_root(
-    flag: Option<&Path>,
-    chia_root_env: Option<&str>,
-    home: Option<&Path>,
-) -> Option<PathBuf> {
-    if let Some(flag) = flag {
-        return Some(flag.to_path_buf());
-    }
-    let spec = chia_root_env.unwrap_or("~/.chia/mainnet");
-    match spec.strip_prefix('~') {
-        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
-            Some(home?.join(rest.trim_start_matches('/')))
-        }
-        _ => Some(PathBuf::from(spec)),
-    }
-}
 use std::time::{Duration, SystemTime};
 
 /// RSA modulus size chia uses for every key.

@@ -29,6 +29,7 @@
 //!
 //! | module | what |
 //! |---|---|
+//! | [`root`] | finding a chia root and reading its `config.yaml` |
 //! | [`certs`] | chia-style RSA-2048 CA and node certificates (`sickle certs init`) |
 //! | [`tls`] | rustls configurations: CA-only chain check both ways, node ids |
 //! | [`message`] | the `Message` envelope (payloads, `Handshake` included, are sickle-protocol types) |
@@ -56,13 +57,12 @@ pub mod limits;
 pub mod message;
 pub mod pair;
 pub mod peer;
+pub mod root;
 pub mod server;
 pub mod tls;
 pub mod typed;
 
-pub use certs::{
-    CertKeyPem, InitReport, generate_ca, generate_node_cert, init_root, resolve_chia_root,
-};
+pub use certs::{CertKeyPem, InitReport, generate_ca, generate_node_cert, init_root};
 pub use config::{CHIA_KEEPALIVE, Keepalive, MAX_MESSAGE_SIZE, PayloadCheck, PeerConfig};
 pub use connection::{CloseReason, PeerEvent};
 pub use error::{CertError, PeerError};
@@ -71,6 +71,7 @@ pub use handshake::{HandshakeError, LocalIdentity, ProtocolVersion, protocol_ver
 pub use message::{Handshake, Message};
 pub use pair::pair;
 pub use peer::{Peer, PeerInfo};
+pub use root::{RootError, resolve_chia_root};
 pub use server::{ServerConfig, serve};
 pub use tls::{TlsSetup, node_id, verify_cert_chain};
 pub use typed::harvester_link_check;
