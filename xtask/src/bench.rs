@@ -24,10 +24,7 @@ fn mean_ns(dir: &Path) -> Option<f64> {
 }
 
 fn criterion_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"))
-        .join("criterion")
+    crate::cargo::target_dir().join("criterion")
 }
 
 /// Runs `cargo bench -p sickle-streamable --bench codec` and prints `chia_rs / sickle` per

@@ -27,8 +27,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use crate::interop::{Service, TempDir, free_ports, tail};
-use crate::venv;
+use crate::interop::{Service, TempDir, chia_env, free_ports, tail};
+use crate::{cargo, venv};
 
 /// How long a harvester may take to connect and sync its plots.
 const SYNC_TIMEOUT_SECS: u64 = 600;
@@ -145,20 +145,6 @@ fn parse_counts(plots: &str) -> Result<Vec<usize>> {
     Ok(counts)
 }
 
-fn cargo_build(workspace: &Path, args: &[&str]) -> Result<()> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .args(["build", "--release", "--quiet"])
-        .args(args)
-        .current_dir(workspace)
-        .status()
-        .context("running cargo build")?;
-    if !status.success() {
-        bail!("cargo build --release {} failed: {status}", args.join(" "));
-    }
-    Ok(())
-}
-
 /// Plot file name of cached plot `index` (as `bench_harvester_plots.py` names it).
 fn plot_name(index: usize) -> String {
     format!("bench-k18-{index:04}.plot")
@@ -194,11 +180,7 @@ struct Bench<'a> {
 
 impl Bench<'_> {
     fn chia_env(&self, command: &mut Command) {
-        command
-            .env("HOME", self.tmp)
-            .env("CHIA_ROOT", &self.chia_root)
-            .env("CHIA_KEYS_ROOT", self.tmp.join("keys"))
-            .current_dir(self.workspace);
+        chia_env(command, self.tmp, &self.chia_root);
     }
 
     /// Both harvesters against one driver with `plots` plots in the plot directory; returns
@@ -269,26 +251,23 @@ pub fn run(plots: &str, sps: usize, seed: u64) -> Result<()> {
     let max = counts.iter().copied().max().unwrap_or(1);
     let python = venv::ensure()?;
     let workspace = venv::workspace_root();
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|t| {
-            if t.is_absolute() {
-                t
-            } else {
-                workspace.join(t)
-            }
-        })
-        .unwrap_or_else(|| workspace.join("target"));
+    let target = cargo::target_dir();
 
     eprintln!("xtask bench-harvester: building sickle-harvester and the driver (release)");
-    cargo_build(
-        &workspace,
-        &["-p", "sickle-harvester", "--bin", "sickle-harvester"],
-    )?;
-    cargo_build(
-        &workspace,
-        &["-p", "sickle-farmer", "--example", "bench_harvester_driver"],
-    )?;
+    cargo::build(&[
+        "--release",
+        "-p",
+        "sickle-harvester",
+        "--bin",
+        "sickle-harvester",
+    ])?;
+    cargo::build(&[
+        "--release",
+        "-p",
+        "sickle-farmer",
+        "--example",
+        "bench_harvester_driver",
+    ])?;
 
     let bench_dir = target.join("bench-harvester");
     let cache = bench_dir.join("plots");

@@ -17,12 +17,12 @@
 //! the same size left by an earlier `--keep` run.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::venv::workspace_root;
+use crate::cargo;
 
 /// The targets for a restart from the cache.
 const TARGET_SECONDS: f64 = 2.0;
@@ -38,29 +38,12 @@ pub fn run_with(plots: usize, keep: bool) -> Result<()> {
     if plots == 0 {
         bail!("--plots must be at least 1");
     }
-    let root = workspace_root();
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
+    let target = cargo::target_dir();
     let work = target.join("harvester-scale");
     let plot_dir = work.join("plots");
     let cache = work.join("cache").join("sickle_harvester_plots.dat");
 
-    let status = Command::new("cargo")
-        .args([
-            "build",
-            "--release",
-            "-p",
-            "sickle-harvester",
-            "--example",
-            "scale",
-        ])
-        .current_dir(&root)
-        .status()
-        .context("running cargo build")?;
-    if !status.success() {
-        bail!("building the scale example failed with {status}");
-    }
+    cargo::build(&["--release", "-p", "sickle-harvester", "--example", "scale"])?;
     let binary = target.join("release").join("examples").join("scale");
 
     let generated = Command::new(&binary)

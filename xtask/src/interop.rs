@@ -21,7 +21,7 @@
 //! Every process started here is stopped by its pid (SIGTERM, then SIGKILL after 15 s), also when
 //! a step fails. The temp dir is removed on success and kept (path printed) on failure.
 
-use crate::venv;
+use crate::{cargo, venv};
 use anyhow::{Context, Result, bail};
 use std::fs::File;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -121,6 +121,16 @@ impl Drop for Service {
     }
 }
 
+/// Runs `command` as a chia service of `chia_root` whose home (and keyring) is inside `tmp`, from
+/// the workspace: nothing touches the real `~/.chia`.
+pub(crate) fn chia_env(command: &mut Command, tmp: &Path, chia_root: &Path) {
+    command
+        .env("HOME", tmp)
+        .env("CHIA_ROOT", chia_root)
+        .env("CHIA_KEYS_ROOT", tmp.join("keys"))
+        .current_dir(venv::workspace_root());
+}
+
 /// The last lines of a log, for error messages.
 pub(crate) fn tail(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
@@ -170,18 +180,6 @@ struct Binaries {
     farmer: PathBuf,
 }
 
-fn cargo_build(root: &Path, args: &[&str]) -> Result<()> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .arg("build")
-        .arg("--quiet")
-        .args(args)
-        .current_dir(root)
-        .status()
-        .context("running cargo build")?;
-    check(status, &format!("cargo build {}", args.join(" ")))
-}
-
 /// Runs the whole interop check.
 pub fn run() -> Result<()> {
     let started = Instant::now();
@@ -189,16 +187,9 @@ pub fn run() -> Result<()> {
     let root = venv::workspace_root();
 
     eprintln!("xtask interop: building interop_peer, sickle-harvester and sickle-farmer");
-    cargo_build(&root, &["-p", "sickle-peer", "--example", "interop_peer"])?;
-    cargo_build(
-        &root,
-        &["-p", "sickle-harvester", "-p", "sickle-farmer", "--bins"],
-    )?;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|t| if t.is_absolute() { t } else { root.join(t) })
-        .unwrap_or_else(|| root.join("target"));
-    let debug = target.join("debug");
+    cargo::build(&["-p", "sickle-peer", "--example", "interop_peer"])?;
+    cargo::build(&["-p", "sickle-harvester", "-p", "sickle-farmer", "--bins"])?;
+    let debug = cargo::target_dir().join("debug");
     let bins = Binaries {
         peer: debug.join("examples").join("interop_peer"),
         harvester: debug.join("sickle-harvester"),
@@ -253,18 +244,11 @@ fn scenarios(python: &Path, workspace: &Path, bins: &Binaries, tmp: &Path) -> Re
         daemon: ports[5],
         status: ports[6],
     };
-    let env = |command: &mut Command| {
-        command
-            .env("HOME", tmp)
-            .env("CHIA_ROOT", &chia_root)
-            .env("CHIA_KEYS_ROOT", tmp.join("keys"))
-            .current_dir(workspace);
-    };
     let script = |name: &str| workspace.join("xtask").join("py").join(name);
     let python_command = |name: &str| {
         let mut command = Command::new(python);
         command.arg(script(name));
-        env(&mut command);
+        chia_env(&mut command, tmp, &chia_root);
         command
     };
 

@@ -6,6 +6,7 @@
 
 mod bench;
 mod bench_harvester;
+mod cargo;
 mod farmer;
 mod fuzz;
 mod harvester_scale;

@@ -137,18 +137,7 @@ impl PlotHeader {
             word.copy_from_slice(chunk);
             *pointer = u64::from_be_bytes(word);
         }
-        let mut min = header_len;
-        for (&pointer, table) in table_pointers.iter().zip(TABLE_NAMES) {
-            if pointer < min || pointer > size {
-                return Err(PlotError::BadPointer {
-                    table,
-                    pointer,
-                    min,
-                    max: size,
-                });
-            }
-            min = pointer;
-        }
+        check_table_pointers(&table_pointers, header_len, size)?;
         Ok(Self {
             version,
             plot_id,
@@ -173,6 +162,27 @@ fn truncated(what: &'static str, offset: u64, len: u64, size: u64) -> PlotError 
         end: offset.saturating_add(len),
         size,
     }
+}
+
+/// The ten table pointers must not decrease, start at `min` or later and end within the file.
+pub(crate) fn check_table_pointers(
+    table_pointers: &[u64; 10],
+    min: u64,
+    file_size: u64,
+) -> Result<(), PlotError> {
+    let mut min = min;
+    for (&pointer, table) in table_pointers.iter().zip(TABLE_NAMES) {
+        if pointer < min || pointer > file_size {
+            return Err(PlotError::BadPointer {
+                table,
+                pointer,
+                min,
+                max: file_size,
+            });
+        }
+        min = pointer;
+    }
+    Ok(())
 }
 
 /// Reads `buf.len()` bytes at `offset`, reporting a range past the end as [`PlotError::Truncated`].

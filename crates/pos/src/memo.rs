@@ -176,10 +176,15 @@ impl PlotMemo {
 
     /// The v1 plot id these keys give; a plot whose header id differs is invalid.
     pub fn plot_id(&self) -> [u8; 32] {
-        let plot_pk = self.plot_public_key();
+        self.plot_id_for(&self.plot_public_key())
+    }
+
+    /// The plot id for `plot_public_key` (what [`plot_public_key`](Self::plot_public_key)
+    /// returns) and this memo's pool target: for a caller that already derived the key.
+    pub fn plot_id_for(&self, plot_public_key: &PublicKey) -> [u8; 32] {
         match &self.pool {
-            PoolTarget::PublicKey(pk) => keys::plot_id_for_pool_pk(pk, &plot_pk),
-            PoolTarget::ContractPuzzleHash(ph) => keys::plot_id_for_contract(ph, &plot_pk),
+            PoolTarget::PublicKey(pk) => keys::plot_id_for_pool_pk(pk, plot_public_key),
+            PoolTarget::ContractPuzzleHash(ph) => keys::plot_id_for_contract(ph, plot_public_key),
         }
     }
 }

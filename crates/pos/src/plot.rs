@@ -11,9 +11,8 @@
 
 use crate::checkpoint::{Checkpoints, MAX_C2, c3_park_size};
 use crate::error::PlotError;
-use crate::header::{MAX_K, MIN_K, PlotHeader, TABLE_NAMES, read_exact};
-use crate::keys;
-use crate::memo::{PlotMemo, PoolTarget};
+use crate::header::{MAX_K, MIN_K, PlotHeader, check_table_pointers, read_exact};
+use crate::memo::PlotMemo;
 use crate::park::{
     ENTRIES_PER_PARK, byte_align, line_point_in_park, line_point_to_square,
     line_points_in_two_parks, p7_entries, p7_park_size, park_size, table_name,
@@ -42,12 +41,7 @@ impl<R: ReadAt> Plot<R> {
         let header = PlotHeader::read(&reader)?;
         let memo = PlotMemo::parse(&header.memo)?;
         let plot_public_key = memo.plot_public_key();
-        let memo_id = match memo.pool() {
-            PoolTarget::PublicKey(pool) => keys::plot_id_for_pool_pk(pool, &plot_public_key),
-            PoolTarget::ContractPuzzleHash(hash) => {
-                keys::plot_id_for_contract(hash, &plot_public_key)
-            }
-        };
+        let memo_id = memo.plot_id_for(&plot_public_key);
         if memo_id != header.plot_id {
             return Err(PlotError::PlotIdMismatch {
                 header: hex_string(&header.plot_id),
@@ -245,8 +239,8 @@ impl PlotLayout {
         }
     }
 
-    /// Whole parks in table `table` (1..=7).
-    fn park_count(&self, table: u8) -> u64 {
+    /// The park of table `table` (1..=7) holding entry `position`, if the table has that park.
+    fn park_of(&self, table: u8, position: u64) -> Result<u64, PlotError> {
         let index = usize::from(table - 1);
         let span = self.table_pointers[index + 1] - self.table_pointers[index];
         let size = if table == 7 {
@@ -254,7 +248,16 @@ impl PlotLayout {
         } else {
             park_size(self.k, table)
         };
-        span / size
+        let parks = span / size;
+        let park = position / ENTRIES_PER_PARK;
+        if park >= parks {
+            return Err(PlotError::PositionOutOfRange {
+                table: table_name(table),
+                position,
+                parks,
+            });
+        }
+        Ok(park)
     }
 
     /// The P6 positions of every proof whose f7 equals the challenge's first k bits, in P7 order.
@@ -286,17 +289,9 @@ impl PlotLayout {
         // Positions are consecutive; read each P7 park's slice once.
         let mut position = first;
         while position <= last {
-            let park = position / ENTRIES_PER_PARK;
+            let park = self.park_of(7, position)?;
             let in_park = position % ENTRIES_PER_PARK;
             let count = (last - position + 1).min(ENTRIES_PER_PARK - in_park);
-            let parks = self.park_count(7);
-            if park >= parks {
-                return Err(PlotError::PositionOutOfRange {
-                    table: "P7",
-                    position,
-                    parks,
-                });
-            }
             let first_bit = in_park * width;
             let end_bit = first_bit + count * width;
             let offset = self.table_pointers[6] + park * p7_park_size(k) + first_bit / 8;
@@ -408,15 +403,7 @@ impl PlotLayout {
         park: &mut Vec<u8>,
     ) -> Result<u64, PlotError> {
         let index = usize::from(table - 1);
-        let park_index = position / ENTRIES_PER_PARK;
-        let parks = self.park_count(table);
-        if park_index >= parks {
-            return Err(PlotError::PositionOutOfRange {
-                table: table_name(table),
-                position,
-                parks,
-            });
-        }
+        let park_index = self.park_of(table, position)?;
         let size = park_size(self.k, table);
         let offset = self.table_pointers[index] + park_index * size;
         park.resize(size as usize, 0);
@@ -444,18 +431,7 @@ fn check_tables(k: u8, table_pointers: &[u64; 10], file_size: u64) -> Result<(),
     if !(MIN_K..=MAX_K).contains(&k) {
         return Err(PlotError::AbsurdK(k));
     }
-    let mut min = 0;
-    for (&pointer, table) in table_pointers.iter().zip(TABLE_NAMES) {
-        if pointer < min || pointer > file_size {
-            return Err(PlotError::BadPointer {
-                table,
-                pointer,
-                min,
-                max: file_size,
-            });
-        }
-        min = pointer;
-    }
+    check_table_pointers(table_pointers, 0, file_size)?;
     let entry = byte_align(u64::from(k));
     let span = |i: usize| table_pointers[i + 1].saturating_sub(table_pointers[i]);
     if span(7) / entry < 1 {
