@@ -11,7 +11,7 @@
 //! equals the target, and walk the deltas until the value passes the target.
 
 use crate::error::PlotError;
-use crate::fse::{DeltaTable, FseDecoder};
+use crate::fse::{DeltaTable, FseDecoder, FseError, LockstepGoal, sum_lockstep};
 use crate::header::read_exact;
 use crate::park::byte_align;
 use crate::read_at::ReadAt;
@@ -26,6 +26,8 @@ pub(crate) const MAX_C2: u64 = 1 << 16;
 /// C1 entries read in one call once the search has narrowed down that far: one whole C2 block
 /// (40 KB at k=32), so a lookup reads C1 once, as chiapos' buffered sequential scan does.
 const C1_WINDOW_ENTRIES: u64 = CHECKPOINT2_INTERVAL;
+/// Bytes of a C3 park read at first; the rest only if its stream is longer.
+const C3_FIRST_READ: u64 = 4096;
 /// A C1 table this small (k ≤ 22 or so) is kept in memory from open, saving a read per lookup.
 pub(crate) const C1_CACHE_BYTES: u64 = 4096;
 
@@ -147,12 +149,13 @@ impl Checkpoints<'_> {
         Ok(one.first().copied().unwrap_or(u64::MAX))
     }
 
-    /// Every P7 position whose f7 equals `target`, ascending.
-    pub(crate) fn positions<R: ReadAt + ?Sized>(
+    /// The C3 parks that can hold `target`, with their checkpoint values; `None` when the target
+    /// is below the smallest f7.
+    fn plan<R: ReadAt + ?Sized>(
         &self,
         reader: &R,
         target: u64,
-    ) -> Result<Vec<u64>, PlotError> {
+    ) -> Result<Option<C3Plan>, PlotError> {
         // Binary search for the first C1 index whose value is > target, in [lo, hi].
         let per_window = C1_WINDOW_ENTRIES;
         let (mut lo, mut hi) = c1_search_range(c2_values(self.c2, self.k), target, self.c1_slots);
@@ -170,65 +173,27 @@ impl Checkpoints<'_> {
         self.read_c1(reader, first, &mut window, hi - first)?;
         let first_greater = first + window.iter().take_while(|&&v| v <= target).count() as u64;
         let Some(last_le) = first_greater.checked_sub(1) else {
-            return Ok(Vec::new()); // target is below the smallest f7
+            return Ok(None);
         };
-        let checkpoint = self.c1_value(reader, &window, first, last_le)?;
-        // A run equal to the checkpoint may start in earlier parks.
-        let mut start_park = last_le;
-        if checkpoint == target {
-            while start_park > 0 && self.c1_value(reader, &window, first, start_park - 1)? == target
-            {
-                start_park -= 1;
-            }
-            start_park = start_park.saturating_sub(1);
-        }
-        let mut found = Vec::new();
-        let mut park_bytes = Vec::new();
-        for park in start_park..=last_le {
-            let mut value = self.c1_value(reader, &window, first, park)?;
-            let mut position = park * CHECKPOINT1_INTERVAL;
-            if value == target {
-                found.push(position);
-            }
-            self.read_c3_park(reader, park, &mut park_bytes)?;
-            let stream = c3_stream(&park_bytes, park)?;
-            let mut decoder = FseDecoder::new(
-                DeltaTable::R1_0,
-                stream,
-                (CHECKPOINT1_INTERVAL - 1) as usize,
-            )
-            .map_err(|source| PlotError::CorruptDeltas {
-                table: "C3",
-                park,
-                source,
-            })?;
-            // Decode in small chunks so the walk stops soon after passing the target.
-            let mut chunk = [0u8; 256];
-            loop {
-                let got =
-                    decoder
-                        .decode_into(&mut chunk)
-                        .map_err(|source| PlotError::CorruptDeltas {
-                            table: "C3",
-                            park,
-                            source,
-                        })?;
-                for &delta in chunk.iter().take(got) {
-                    value += u64::from(delta);
-                    position += 1;
-                    if value > target {
-                        return Ok(found);
-                    }
-                    if value == target {
-                        found.push(position);
-                    }
-                }
-                if got < chunk.len() {
+        let mut checkpoints = vec![self.c1_value(reader, &window, first, last_le)?];
+        // A run equal to the checkpoint may start in earlier parks: walk from the park before
+        // the first checkpoint equal to the target.
+        let mut first_park = last_le;
+        if checkpoints[0] == target {
+            while first_park > 0 {
+                first_park -= 1;
+                let value = self.c1_value(reader, &window, first, first_park)?;
+                checkpoints.push(value);
+                if value != target {
                     break;
                 }
             }
         }
-        Ok(found)
+        checkpoints.reverse();
+        Ok(Some(C3Plan {
+            first_park,
+            checkpoints,
+        }))
     }
 
     fn c1_value<R: ReadAt + ?Sized>(
@@ -256,8 +221,192 @@ impl Checkpoints<'_> {
         let offset = self.c3_start + park * c3_park_size(self.k);
         // The final park may be cut short by the file's end (its tail is padding).
         let len = c3_park_size(self.k).min(self.file_size.saturating_sub(offset));
-        buf.resize(len as usize, 0);
-        read_exact(reader, offset, buf, "C3 park")
+        // Read the start first: the stream is usually far shorter than the park (k < 20 parks
+        // are 10000 bytes for a stream of about 2.6 KB).
+        let first = len.min(C3_FIRST_READ);
+        buf.resize(first as usize, 0);
+        read_exact(reader, offset, buf, "C3 park")?;
+        let stream_end = match buf.get(..2) {
+            Some(b) => 2 + u64::from(u16::from_be_bytes([b[0], b[1]])),
+            None => first,
+        };
+        if stream_end > first {
+            // A bad length is reported by `c3_stream`; read no further than the park.
+            let end = stream_end.min(len);
+            buf.resize(end as usize, 0);
+            read_exact(
+                reader,
+                offset + first,
+                &mut buf[first as usize..],
+                "C3 park",
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The C3 parks a walk visits: `first_park` on, one per checkpoint value.
+struct C3Plan {
+    first_park: u64,
+    /// C1 values of parks `first_park..first_park + checkpoints.len()`.
+    checkpoints: Vec<u64>,
+}
+
+/// One target's walk through its C3 parks.
+struct Walk {
+    target: u64,
+    plan: C3Plan,
+    /// Index into `plan.checkpoints` of the next park to walk.
+    next: usize,
+    found: Vec<u64>,
+    done: bool,
+}
+
+/// For each `(checkpoints, reader, target)`, every P7 position whose f7 equals the target,
+/// ascending; one result per query, so a corrupt plot fails only its own.
+///
+/// Finds every such position, including those chiapos' walk skips (see the module docs). The walks
+/// go park by park in rounds; each round decodes the parks of all walks in lockstep
+/// ([`sum_lockstep`]), fast while a walk is more than a few deltas short of its target, then one
+/// delta at a time up to and just past it.
+pub(crate) fn positions_many<R: ReadAt + ?Sized>(
+    queries: &[(Checkpoints<'_>, &R, u64)],
+) -> Vec<Result<Vec<u64>, PlotError>> {
+    let mut walks: Vec<Result<Walk, PlotError>> = queries
+        .iter()
+        .map(|(checkpoints, reader, target)| {
+            let plan = checkpoints.plan(*reader, *target)?;
+            Ok(Walk {
+                target: *target,
+                done: plan.is_none(),
+                plan: plan.unwrap_or(C3Plan {
+                    first_park: 0,
+                    checkpoints: Vec::new(),
+                }),
+                next: 0,
+                found: Vec::new(),
+            })
+        })
+        .collect();
+    let mut buffers = vec![Vec::new(); queries.len()];
+    loop {
+        // Read this round's park of every walk still going.
+        let mut round = Vec::new();
+        for (i, walk) in walks.iter_mut().enumerate() {
+            let Ok(w) = walk else { continue };
+            if w.done {
+                continue;
+            }
+            let park = w.plan.first_park + w.next as u64;
+            let (checkpoints, reader, _) = &queries[i];
+            match checkpoints.read_c3_park(*reader, park, &mut buffers[i]) {
+                Ok(()) => round.push((i, park)),
+                Err(error) => *walk = Err(error),
+            }
+        }
+        if round.is_empty() {
+            break;
+        }
+        let mut decoders = Vec::with_capacity(round.len());
+        let mut lanes = Vec::with_capacity(round.len());
+        for &(i, park) in &round {
+            let Ok(w) = &mut walks[i] else { continue };
+            let value = w.plan.checkpoints.get(w.next).copied().unwrap_or(u64::MAX);
+            let position = park * CHECKPOINT1_INTERVAL;
+            if value == w.target {
+                w.found.push(position);
+            }
+            let decoder = c3_stream(&buffers[i], park).and_then(|stream| {
+                FseDecoder::new(
+                    DeltaTable::R1_0,
+                    stream,
+                    (CHECKPOINT1_INTERVAL - 1) as usize,
+                )
+                .map_err(|source| c3_corrupt(park, source))
+            });
+            match decoder {
+                Ok(decoder) if value <= w.target => {
+                    decoders.push(decoder);
+                    lanes.push((i, park, value, position));
+                }
+                Ok(_) => w.done = true,
+                Err(error) => walks[i] = Err(error),
+            }
+        }
+        let goals: Vec<LockstepGoal> = lanes
+            .iter()
+            .map(|&(i, _, value, _)| {
+                let target = walks[i].as_ref().map_or(0, |w| w.target);
+                LockstepGoal {
+                    count: usize::MAX,
+                    below: target - value,
+                }
+            })
+            .collect();
+        let fast = {
+            let mut refs: Vec<&mut FseDecoder<'_>> = decoders.iter_mut().collect();
+            sum_lockstep(&mut refs, &goals)
+        };
+        for ((decoder, (i, park, value, position)), (sum, skipped)) in
+            decoders.iter_mut().zip(lanes).zip(fast)
+        {
+            let Ok(w) = &mut walks[i] else { continue };
+            // The fast part stopped below the target, so nothing it passed matches.
+            if let Err(error) = w.finish_park(decoder, value + sum, position + skipped as u64) {
+                walks[i] = Err(c3_corrupt(park, error));
+            }
+        }
+    }
+    walks.into_iter().map(|w| w.map(|w| w.found)).collect()
+}
+
+impl Walk {
+    /// Walks the rest of one park a delta at a time from `value` at `position`: records matches
+    /// and stops just past the target; moves on to the next planned park if this one ends first.
+    fn finish_park(
+        &mut self,
+        decoder: &mut FseDecoder<'_>,
+        mut value: u64,
+        mut position: u64,
+    ) -> Result<(), FseError> {
+        let target = self.target;
+        let found = &mut self.found;
+        let mut passed = false;
+        decoder.walk_quads(|delta| {
+            value += u64::from(delta);
+            position += 1;
+            passed = value > target;
+            if value == target {
+                found.push(position);
+            }
+            !passed
+        });
+        if passed {
+            self.done = true;
+            return Ok(());
+        }
+        while let Some(delta) = decoder.next_symbol()? {
+            value += u64::from(delta);
+            position += 1;
+            if value > self.target {
+                self.done = true;
+                return Ok(());
+            }
+            if value == self.target {
+                self.found.push(position);
+            }
+        }
+        self.next += 1;
+        self.done = self.next >= self.plan.checkpoints.len();
+        Ok(())
+    }
+}
+
+fn c3_corrupt(park: u64, source: FseError) -> PlotError {
+    PlotError::CorruptDeltas {
+        table: "C3",
+        park,
+        source,
     }
 }
 

@@ -192,15 +192,19 @@ pub(crate) fn read_exact<R: ReadAt + ?Sized>(
     buf: &mut [u8],
     what: &'static str,
 ) -> Result<(), PlotError> {
-    let size = reader.size();
-    let end = offset.saturating_add(buf.len() as u64);
-    if end > size {
-        return Err(truncated(what, offset, buf.len() as u64, size));
-    }
-    reader.read_at(offset, buf).map_err(|source| PlotError::Io {
-        offset,
-        len: buf.len(),
-        source,
+    // The size is asked only when a read fails: for a `File` it is a system call, and a lookup
+    // makes eight reads.
+    reader.read_at(offset, buf).map_err(|source| {
+        let size = reader.size();
+        if offset.saturating_add(buf.len() as u64) > size {
+            truncated(what, offset, buf.len() as u64, size)
+        } else {
+            PlotError::Io {
+                offset,
+                len: buf.len(),
+                source,
+            }
+        }
     })
 }
 

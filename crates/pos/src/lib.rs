@@ -81,7 +81,7 @@ pub use fse::FseError;
 pub use fx::{FxCalculator, Metadata, matches};
 pub use header::{HeaderVersion, PlotHeader};
 pub use memo::{MemoError, PlotMemo, PoolTarget};
-pub use plot::{Plot, PlotLayout};
+pub use plot::{Plot, PlotLayout, QualityQuery, qualities_for_challenges};
 pub use quality::quality_string;
 pub use read_at::{CountingReader, ReadAt};
 pub use verifier::validate_proof;

@@ -8,7 +8,7 @@
 //! ```
 
 use crate::error::PlotError;
-use crate::fse::{DeltaTable, FseDecoder, sum_prefix_two};
+use crate::fse::{DeltaTable, FseDecoder, LockstepGoal, sum_lockstep};
 use crate::header::TABLE_NAMES;
 
 /// Entries per P1–P7 park (`kEntriesPerPark`).
@@ -61,38 +61,70 @@ pub fn line_point_in_park(
     park_index: u64,
     entry: u64,
 ) -> Result<u128, PlotError> {
-    let mut cursor = ParkCursor::open(park, k, table, park_index, entry)?;
-    let (sum, decoded) = cursor
-        .decoder
-        .sum_symbols(entry as usize)
-        .map_err(|source| cursor.corrupt(source))?;
-    cursor.finish(sum, decoded)
+    let wanted = ParkEntry {
+        park,
+        park_index,
+        entry,
+    };
+    let mut found = line_points_in_parks(&[wanted], k, table);
+    found.pop().unwrap_or(Err(PlotError::PositionOutOfRange {
+        table: table_name(table),
+        position: entry,
+        parks: 0,
+    }))
 }
 
-/// The line points of two entries in two parks, their delta streams decoded interleaved.
-pub(crate) fn line_points_in_two_parks(
-    parks: [&[u8]; 2],
+/// One entry to look up in a park held in memory.
+#[derive(Debug, Clone, Copy)]
+pub struct ParkEntry<'a> {
+    /// The park's bytes (`park_size(k, table)`).
+    pub park: &'a [u8],
+    /// The park's index in its table, for error messages.
+    pub park_index: u64,
+    /// The entry within the park (0..2048).
+    pub entry: u64,
+}
+
+/// The line points of several entries of table `table`, one result each, in order.
+///
+/// Their delta streams are decoded in lockstep ([`sum_lockstep`]), which is faster per symbol
+/// than one stream at a time. A corrupt park fails only its own entry.
+pub fn line_points_in_parks(
+    wanted: &[ParkEntry<'_>],
     k: u8,
     table: u8,
-    park_indexes: [u64; 2],
-    entries: [u64; 2],
-) -> Result<[u128; 2], PlotError> {
-    let mut a = ParkCursor::open(parks[0], k, table, park_indexes[0], entries[0])?;
-    let mut b = ParkCursor::open(parks[1], k, table, park_indexes[1], entries[1])?;
-    let counts = [entries[0] as usize, entries[1] as usize];
-    let [(sum_a, done_a), (sum_b, done_b)] = sum_prefix_two(&mut a.decoder, &mut b.decoder, counts);
-    let (rest_a, more_a) = a
-        .decoder
-        .sum_symbols(counts[0] - done_a)
-        .map_err(|source| a.corrupt(source))?;
-    let (rest_b, more_b) = b
-        .decoder
-        .sum_symbols(counts[1] - done_b)
-        .map_err(|source| b.corrupt(source))?;
-    Ok([
-        a.finish(sum_a + rest_a, done_a + more_a)?,
-        b.finish(sum_b + rest_b, done_b + more_b)?,
-    ])
+) -> Vec<Result<u128, PlotError>> {
+    let mut cursors: Vec<Result<ParkCursor<'_>, PlotError>> = wanted
+        .iter()
+        .map(|w| ParkCursor::open(w.park, k, table, w.park_index, w.entry))
+        .collect();
+    let mut open: Vec<&mut ParkCursor<'_>> = cursors.iter_mut().flatten().collect();
+    let goals: Vec<LockstepGoal> = open
+        .iter()
+        .map(|c| LockstepGoal::count(c.entry as usize))
+        .collect();
+    let fast = {
+        let mut decoders: Vec<&mut FseDecoder<'_>> =
+            open.iter_mut().map(|c| &mut c.decoder).collect();
+        sum_lockstep(&mut decoders, &goals)
+    };
+    for (cursor, (sum, decoded)) in open.iter_mut().zip(fast) {
+        cursor.delta_sum = sum;
+        cursor.decoded = decoded;
+    }
+    cursors
+        .into_iter()
+        .map(|cursor| {
+            let mut cursor = cursor?;
+            let left = (cursor.entry as usize).saturating_sub(cursor.decoded);
+            let (rest, more) = cursor
+                .decoder
+                .sum_symbols(left)
+                .map_err(|source| cursor.corrupt(source))?;
+            let (sum, decoded) = (cursor.delta_sum + rest, cursor.decoded + more);
+            cursor.finish(sum, decoded)
+        })
+        .collect()
 }
 
 /// A park whose header is checked and whose delta decoder is ready.
@@ -104,6 +136,9 @@ struct ParkCursor<'a> {
     entry: u64,
     checkpoint: u128,
     decoder: FseDecoder<'a>,
+    /// Deltas summed so far, and how many.
+    delta_sum: u64,
+    decoded: usize,
 }
 
 impl<'a> ParkCursor<'a> {
@@ -161,6 +196,8 @@ impl<'a> ParkCursor<'a> {
             entry,
             checkpoint,
             decoder,
+            delta_sum: 0,
+            decoded: 0,
         })
     }
 

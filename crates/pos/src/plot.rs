@@ -9,13 +9,13 @@
 //! with [`PlotLayout::from_parts`], and opens the file only to look up, as chiapos' `DiskProver`
 //! does.
 
-use crate::checkpoint::{Checkpoints, MAX_C2, c3_park_size};
+use crate::checkpoint::{Checkpoints, MAX_C2, c3_park_size, positions_many};
 use crate::error::PlotError;
 use crate::header::{MAX_K, MIN_K, PlotHeader, check_table_pointers, read_exact};
 use crate::memo::PlotMemo;
 use crate::park::{
-    ENTRIES_PER_PARK, byte_align, line_point_in_park, line_point_to_square,
-    line_points_in_two_parks, p7_entries, p7_park_size, park_size, table_name,
+    ENTRIES_PER_PARK, ParkEntry, byte_align, line_point_to_square, line_points_in_parks,
+    p7_entries, p7_park_size, park_size, table_name,
 };
 use crate::quality::quality_string;
 use crate::read_at::ReadAt;
@@ -268,25 +268,31 @@ impl PlotLayout {
         reader: &R,
         challenge: &[u8; 32],
     ) -> Result<Vec<u64>, PlotError> {
-        let k = self.k;
-        let target = u64::from_be_bytes([
-            challenge[0],
-            challenge[1],
-            challenge[2],
-            challenge[3],
-            challenge[4],
-            challenge[5],
-            challenge[6],
-            challenge[7],
-        ]) >> (64 - u32::from(k));
-        let positions = self.checkpoints().positions(reader, target)?;
+        let query = (self.checkpoints(), reader, self.f7_target(challenge));
+        let positions = positions_many(&[query]).pop().unwrap_or(Ok(Vec::new()))?;
+        self.p6_of(reader, &positions)
+    }
+
+    /// The first k bits of a challenge: the f7 value its proofs have.
+    fn f7_target(&self, challenge: &[u8; 32]) -> u64 {
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&challenge[..8]);
+        u64::from_be_bytes(first) >> (64 - u32::from(self.k))
+    }
+
+    /// The P6 positions held by consecutive P7 `positions`, reading each P7 park's slice once.
+    fn p6_of<R: ReadAt + ?Sized>(
+        &self,
+        reader: &R,
+        positions: &[u64],
+    ) -> Result<Vec<u64>, PlotError> {
         let (Some(&first), Some(&last)) = (positions.first(), positions.last()) else {
             return Ok(Vec::new());
         };
+        let k = self.k;
         let width = u64::from(k) + 1;
         let mut out = Vec::with_capacity(positions.len());
         let mut bytes = Vec::new();
-        // Positions are consecutive; read each P7 park's slice once.
         let mut position = first;
         while position <= last {
             let park = self.park_of(7, position)?;
@@ -309,11 +315,14 @@ impl PlotLayout {
         reader: &R,
         challenge: &[u8; 32],
     ) -> Result<Vec<[u8; 32]>, PlotError> {
-        let mut park = Vec::new();
-        self.p6_positions(reader, challenge)?
-            .into_iter()
-            .map(|p6| self.quality_for_p6(reader, challenge, p6, &mut park))
-            .collect()
+        let query = QualityQuery {
+            layout: self,
+            reader,
+            challenge,
+        };
+        qualities_for_challenges(&[query])
+            .pop()
+            .unwrap_or(Ok(Vec::new()))
     }
 
     /// The full proof (64 x values of k bits, proof order, `8k` bytes) of the `index`-th quality.
@@ -332,63 +341,23 @@ impl PlotLayout {
         Ok(crate::prover::proof_from_leaves(&xs, &self.plot_id, self.k))
     }
 
-    fn quality_for_p6<R: ReadAt + ?Sized>(
-        &self,
-        reader: &R,
-        challenge: &[u8; 32],
-        p6: u64,
-        park: &mut Vec<u8>,
-    ) -> Result<[u8; 32], PlotError> {
-        let mut position = p6;
-        for table in (2..=6u8).rev() {
-            let (larger, smaller) =
-                line_point_to_square(self.line_point(reader, table, position, park)?);
-            let bit = (challenge[31] >> (table - 2)) & 1;
-            position = if bit == 1 { larger } else { smaller };
-        }
-        let (x_hi, x_lo) = line_point_to_square(self.line_point(reader, 1, position, park)?);
-        Ok(quality_string(challenge, x_lo, x_hi, self.k))
-    }
-
     /// The 64 x values under P6 entry `p6`, in plot order (`GetInputs`).
     ///
-    /// Walks the tree a level at a time (1 P6 entry, 2 in P5, …, 32 in P1) rather than depth
-    /// first, so each level's FSE decode table stays hot in cache across its line points. Each
-    /// entry expands to (smaller, larger), which keeps chiapos' left-to-right plot order.
+    /// Walks the tree a level at a time (1 P6 entry, 2 in P5, …, 32 in P1), decoding each level's
+    /// parks in lockstep ([`line_points_in_parks`]). Each entry expands to (smaller, larger),
+    /// which keeps chiapos' left-to-right plot order.
     pub fn leaves<R: ReadAt + ?Sized>(&self, reader: &R, p6: u64) -> Result<Vec<u64>, PlotError> {
-        let mut parks = [Vec::new(), Vec::new()];
+        let mut parks = Vec::new();
         let mut level = vec![p6];
-        let mut next = Vec::with_capacity(64);
         for table in (1..=6u8).rev() {
-            next.clear();
-            // Two line points at a time: their FSE decodes interleave (see `sum_prefix_two`).
-            for pair in level.chunks(2) {
-                let line_points = match pair {
-                    [a, b] => {
-                        let [park_a, park_b] = &mut parks;
-                        let index_a = self.read_park(reader, table, *a, park_a)?;
-                        let index_b = self.read_park(reader, table, *b, park_b)?;
-                        line_points_in_two_parks(
-                            [park_a, park_b],
-                            self.k,
-                            table,
-                            [index_a, index_b],
-                            [a % ENTRIES_PER_PARK, b % ENTRIES_PER_PARK],
-                        )?
-                        .to_vec()
-                    }
-                    _ => pair
-                        .iter()
-                        .map(|&position| self.line_point(reader, table, position, &mut parks[0]))
-                        .collect::<Result<Vec<_>, _>>()?,
-                };
-                for line_point in line_points {
-                    let (larger, smaller) = line_point_to_square(line_point);
-                    next.push(smaller);
-                    next.push(larger);
-                }
+            let at: Vec<_> = level.iter().map(|&p| (self, reader, p)).collect();
+            let line_points = line_points_at(table, &at, &mut parks);
+            level = Vec::with_capacity(2 * level.len());
+            for line_point in line_points {
+                let (larger, smaller) = line_point_to_square(line_point?);
+                level.push(smaller);
+                level.push(larger);
             }
-            std::mem::swap(&mut level, &mut next);
         }
         Ok(level)
     }
@@ -409,19 +378,6 @@ impl PlotLayout {
         park.resize(size as usize, 0);
         read_exact(reader, offset, park, "park")?;
         Ok(park_index)
-    }
-
-    /// The line point of entry `position` of table `table` (1..=6).
-    fn line_point<R: ReadAt + ?Sized>(
-        &self,
-        reader: &R,
-        table: u8,
-        position: u64,
-        park: &mut Vec<u8>,
-    ) -> Result<u128, PlotError> {
-        let park_index = self.read_park(reader, table, position, park)?;
-        let entry = position % ENTRIES_PER_PARK;
-        line_point_in_park(park, self.k, table, park_index, entry)
     }
 }
 
@@ -462,4 +418,135 @@ fn check_tables(k: u8, table_pointers: &[u64; 10], file_size: u64) -> Result<(),
 
 fn hex_string(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One plot's part in [`qualities_for_challenges`].
+#[derive(Debug)]
+pub struct QualityQuery<'a, R: ?Sized> {
+    /// The plot's layout.
+    pub layout: &'a PlotLayout,
+    /// A handle on the plot's file.
+    pub reader: &'a R,
+    /// The proof-of-space challenge for this plot.
+    pub challenge: &'a [u8; 32],
+}
+
+// Only references: copyable whatever the reader type (a derive would ask `R: Copy`).
+impl<R: ?Sized> Clone for QualityQuery<'_, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R: ?Sized> Copy for QualityQuery<'_, R> {}
+
+/// The quality strings of several plots, one result per query, in order; each as
+/// [`PlotLayout::qualities_for_challenge`] would answer it.
+///
+/// The plots are walked together, a stage at a time (C3, P7, then P6 down to P1), and at each stage
+/// their delta streams are decoded in lockstep, which is faster per symbol than one plot after
+/// another (`sickle_pos::fse::sum_lockstep`). Reads stay per plot and an error fails only its
+/// own plot; but the plots share one thread, so a read that blocks delays the others in the call.
+pub fn qualities_for_challenges<R: ReadAt + ?Sized>(
+    queries: &[QualityQuery<'_, R>],
+) -> Vec<Result<Vec<[u8; 32]>, PlotError>> {
+    let c3: Vec<_> = queries
+        .iter()
+        .map(|q| {
+            (
+                q.layout.checkpoints(),
+                q.reader,
+                q.layout.f7_target(q.challenge),
+            )
+        })
+        .collect();
+    let mut results: Vec<Result<Vec<[u8; 32]>, PlotError>> = Vec::with_capacity(queries.len());
+    // One chain per proof: (query, position in the table being walked).
+    let mut chains: Vec<(usize, u64)> = Vec::new();
+    for (i, (query, positions)) in queries.iter().zip(positions_many(&c3)).enumerate() {
+        match positions.and_then(|p| query.layout.p6_of(query.reader, &p)) {
+            Ok(p6) => {
+                chains.extend(p6.into_iter().map(|position| (i, position)));
+                results.push(Ok(Vec::new()));
+            }
+            Err(error) => results.push(Err(error)),
+        }
+    }
+    let mut parks = Vec::new();
+    for table in (1..=6u8).rev() {
+        let at: Vec<_> = chains
+            .iter()
+            .map(|&(query, position)| (queries[query].layout, queries[query].reader, position))
+            .collect();
+        let line_points = line_points_at(table, &at, &mut parks);
+        let mut next = Vec::with_capacity(chains.len());
+        for (&(query, _), line_point) in chains.iter().zip(line_points) {
+            if results[query].is_err() {
+                continue;
+            }
+            match line_point {
+                Ok(line_point) if table > 1 => {
+                    let (larger, smaller) = line_point_to_square(line_point);
+                    let bit = (queries[query].challenge[31] >> (table - 2)) & 1;
+                    next.push((query, if bit == 1 { larger } else { smaller }));
+                }
+                Ok(line_point) => {
+                    let (x_hi, x_lo) = line_point_to_square(line_point);
+                    let q = &queries[query];
+                    if let Ok(found) = &mut results[query] {
+                        found.push(quality_string(q.challenge, x_lo, x_hi, q.layout.k));
+                    }
+                }
+                Err(error) => results[query] = Err(error),
+            }
+        }
+        chains = next;
+    }
+    results
+}
+
+/// The line points of table `table` (1..=6) at each `(plot, reader, position)`, one result each;
+/// `parks` holds the park buffers, reused across calls. Entries of plots of one k are decoded in
+/// lockstep ([`line_points_in_parks`]).
+fn line_points_at<R: ReadAt + ?Sized>(
+    table: u8,
+    at: &[(&PlotLayout, &R, u64)],
+    parks: &mut Vec<Vec<u8>>,
+) -> Vec<Result<u128, PlotError>> {
+    if parks.len() < at.len() {
+        parks.resize(at.len(), Vec::new());
+    }
+    let mut out: Vec<Result<u128, PlotError>> = at
+        .iter()
+        .zip(parks.iter_mut())
+        .map(|(&(layout, reader, position), park)| {
+            layout
+                .read_park(reader, table, position, park)
+                .map(u128::from)
+        })
+        .collect();
+    let mut ks: Vec<u8> = at.iter().map(|(layout, _, _)| layout.k).collect();
+    ks.sort_unstable();
+    ks.dedup();
+    for k in ks {
+        // The entries of this k whose park was read (`out` holds the park index for now).
+        let slots: Vec<usize> = (0..at.len())
+            .filter(|&i| at[i].0.k == k && out[i].is_ok())
+            .collect();
+        let wanted: Vec<ParkEntry<'_>> = slots
+            .iter()
+            .map(|&i| ParkEntry {
+                park: &parks[i],
+                park_index: out[i].as_ref().map_or(0, |&index| index as u64),
+                entry: at[i].2 % ENTRIES_PER_PARK,
+            })
+            .collect();
+        for (slot, line_point) in slots
+            .into_iter()
+            .zip(line_points_in_parks(&wanted, k, table))
+        {
+            out[slot] = line_point;
+        }
+    }
+    out
 }
