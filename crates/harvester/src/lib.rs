@@ -106,6 +106,7 @@ pub use plot_sync::{
 };
 pub use scan::{ScanSettings, find_plot_files};
 pub use signage::{
-    FoundProof, LookupLimits, LookupSummary, PoolDifficulty, SignagePoint, answer_signage_point,
+    FoundProof, LOOKUP_GROUP, LookupLimits, LookupSummary, PoolDifficulty, SignagePoint,
+    answer_signage_point,
 };
 pub use signing::{SignedMessages, SigningError, sign_messages};

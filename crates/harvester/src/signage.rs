@@ -23,10 +23,10 @@ use sickle_pos::consensus::{
     ConsensusError, PlotSize, calculate_iterations_quality, is_v1_phased_out, passes_plot_filter,
     pos_challenge, prefix_bits, sp_interval_iters, v1_cut_off_height,
 };
-use sickle_pos::{ConsensusConstants, PlotError};
+use sickle_pos::{ConsensusConstants, PlotError, QualityQuery, ReadAt, qualities_for_challenges};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError, mpsc};
 
-use crate::plot_set::{LoadedPlot, PlotSet, PlotStats};
+use crate::plot_set::{LoadedPlot, PlotReader, PlotSet, PlotStats};
 
 /// chia warns about plots whose lookup takes longer than this.
 pub const SLOW_LOOKUP_WARNING: Duration = Duration::from_secs(8);
@@ -166,12 +166,93 @@ pub fn passing_plots(
         .collect()
 }
 
+/// Plots a worker looks up together, their delta streams decoded in lockstep
+/// ([`sickle_pos::qualities_for_challenges`]): about 1.3× less CPU per plot than one at a time.
+/// Only plots of one directory (in practice, one disk) share a group, since a read that blocks
+/// holds the whole group.
+pub const LOOKUP_GROUP: usize = 4;
+
+/// The CPUs lookups can use (asked once: on Linux it reads cgroup files).
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
 /// One plot's blocking lookup: qualities, eligibility, full proofs of the eligible ones.
 pub fn lookup_plot(
     constants: &ConsensusConstants,
     sp: &SignagePoint,
     plot: &LoadedPlot,
 ) -> Result<Vec<FoundProof>, LookupError> {
+    lookup_plots(constants, sp, &[plot])
+        .pop()
+        .unwrap_or(Ok(Vec::new()))
+}
+
+/// [`lookup_plot`] for several plots on one thread, one result per plot, in order; their quality
+/// lookups run together (see [`LOOKUP_GROUP`]). An error fails only its own plot.
+pub fn lookup_plots(
+    constants: &ConsensusConstants,
+    sp: &SignagePoint,
+    plots: &[&LoadedPlot],
+) -> Vec<Result<Vec<FoundProof>, LookupError>> {
+    let challenges: Vec<[u8; 32]> = plots
+        .iter()
+        .map(|plot| pos_challenge(plot.plot_id(), &sp.challenge_hash, &sp.sp_hash))
+        .collect();
+    // One handle per lookup: a loaded plot keeps no file open.
+    let mut readers: Vec<Result<PlotReader, LookupError>> = plots
+        .iter()
+        .map(|plot| {
+            plot.open().map_err(|source| LookupError::Open {
+                path: plot.path.display().to_string(),
+                source,
+            })
+        })
+        .collect();
+    let queries: Vec<QualityQuery<'_, dyn ReadAt + Send + Sync>> = plots
+        .iter()
+        .zip(&readers)
+        .zip(&challenges)
+        .filter_map(|((plot, reader), challenge)| {
+            Some(QualityQuery {
+                layout: plot.layout(),
+                reader: reader.as_ref().ok()?.as_ref(),
+                challenge,
+            })
+        })
+        .collect();
+    let mut qualities = qualities_for_challenges(&queries).into_iter();
+    plots
+        .iter()
+        .zip(readers.drain(..))
+        .zip(&challenges)
+        .map(|((plot, reader), challenge)| {
+            let reader = reader?;
+            let found = qualities
+                .next()
+                .unwrap_or(Ok(Vec::new()))
+                .map_err(|source| LookupError::Plot {
+                    path: plot.path.display().to_string(),
+                    source,
+                })?;
+            proofs_for(constants, sp, plot, reader.as_ref(), challenge, &found)
+        })
+        .collect()
+}
+
+/// Eligibility of each quality and the full proofs of the eligible ones.
+fn proofs_for(
+    constants: &ConsensusConstants,
+    sp: &SignagePoint,
+    plot: &LoadedPlot,
+    reader: &(dyn ReadAt + Send + Sync),
+    challenge: &[u8; 32],
+    qualities: &[[u8; 32]],
+) -> Result<Vec<FoundProof>, LookupError> {
+    if qualities.is_empty() {
+        return Ok(Vec::new());
+    }
     let path = plot.path.display().to_string();
     let plot_error = |source| LookupError::Plot {
         path: path.clone(),
@@ -185,19 +266,8 @@ pub fn lookup_plot(
         path: path.clone(),
         source,
     };
-    let challenge = pos_challenge(plot.plot_id(), &sp.challenge_hash, &sp.sp_hash);
-    // One handle per lookup: a loaded plot keeps no file open.
-    let reader = plot.open().map_err(|source| LookupError::Open {
-        path: path.clone(),
-        source,
-    })?;
+    let challenge = *challenge;
     let layout = plot.layout();
-    let qualities = layout
-        .qualities_for_challenge(&reader, &challenge)
-        .map_err(plot_error)?;
-    if qualities.is_empty() {
-        return Ok(Vec::new());
-    }
     let (difficulty, sub_slot_iters) = plot
         .pool_contract_puzzle_hash()
         .and_then(|hash| {
@@ -228,7 +298,7 @@ pub fn lookup_plot(
             continue;
         }
         let proof = layout
-            .full_proof(&reader, &challenge, index)
+            .full_proof(reader, &challenge, index)
             .map_err(plot_error)?;
         if is_v1_phased_out(constants, &proof, sp.last_tx_height).map_err(consensus_error)? {
             continue;
@@ -279,42 +349,93 @@ struct Batch {
     sp: Arc<SignagePoint>,
     plots: Vec<Arc<LoadedPlot>>,
     next: AtomicUsize,
+    /// Plots per claim: [`LOOKUP_GROUP`], fewer when there are too few plots to keep every core
+    /// busy with full groups.
+    group_size: usize,
     /// Set once the answer is complete (every plot reported, or the deadline passed).
     closed: AtomicBool,
 }
 
-/// A blocking worker: looks up plots one after another on its own thread, so a lookup costs no
-/// hand-off through the async runtime; a plot that hangs holds only this worker.
+/// A blocking worker: looks up plots on its own thread, up to [`LOOKUP_GROUP`] of one directory
+/// at a time, so a lookup costs no hand-off through the async runtime; a plot that hangs holds
+/// only this worker (and its group).
 fn work(
     batch: &Batch,
-    results: &mpsc::UnboundedSender<(usize, Outcome)>,
+    results: &mpsc::UnboundedSender<Vec<(usize, Outcome)>>,
     _permit: OwnedSemaphorePermit,
 ) {
     while !batch.closed.load(Ordering::Acquire) {
-        let index = batch.next.fetch_add(1, Ordering::AcqRel);
-        let Some(plot) = batch.plots.get(index) else {
+        let group = batch.claim();
+        if group.is_empty() {
             return;
-        };
-        let outcome = if plot.stats.in_flight.swap(true, Ordering::AcqRel) {
-            // The previous lookup of this plot is still blocked on its disk.
-            PlotStats::bump(&plot.stats.timeouts);
-            tracing::warn!(plot = %plot.path.display(), "plot still busy with an earlier lookup; skipped");
-            Outcome::TimedOut
-        } else {
-            let _guard = InFlight(Arc::clone(plot));
+        }
+        // One report per group: each report wakes the signage point's task.
+        let mut report = Vec::with_capacity(group.len());
+        let mut ready = Vec::with_capacity(group.len());
+        let mut guards = Vec::with_capacity(group.len());
+        for index in group {
+            let plot = &batch.plots[index];
+            if plot.stats.in_flight.swap(true, Ordering::AcqRel) {
+                // The previous lookup of this plot is still blocked on its disk.
+                PlotStats::bump(&plot.stats.timeouts);
+                tracing::warn!(plot = %plot.path.display(), "plot still busy with an earlier lookup; skipped");
+                report.push((index, Outcome::TimedOut));
+                continue;
+            }
+            guards.push(InFlight(Arc::clone(plot)));
             PlotStats::bump(&plot.stats.lookups);
-            match lookup_plot(&batch.constants, &batch.sp, plot) {
+            ready.push(index);
+        }
+        let plots: Vec<&LoadedPlot> = ready.iter().map(|&i| batch.plots[i].as_ref()).collect();
+        let found = lookup_plots(&batch.constants, &batch.sp, &plots);
+        drop(guards);
+        for (index, found) in ready.into_iter().zip(found) {
+            let outcome = match found {
                 Ok(found) => Outcome::Proofs(found),
                 Err(error) => {
-                    PlotStats::bump(&plot.stats.errors);
+                    PlotStats::bump(&batch.plots[index].stats.errors);
                     tracing::error!(%error, "quality lookup failed");
                     Outcome::Failed
                 }
-            }
-        };
-        if results.send((index, outcome)).is_err() {
+            };
+            report.push((index, outcome));
+        }
+        if results.send(report).is_err() {
             return;
         }
+    }
+}
+
+impl Batch {
+    /// The next plots to look up: the next unclaimed one, plus those right after it in the same
+    /// directory, up to [`LOOKUP_GROUP`] (the list is sorted by path); empty when none is left.
+    fn claim(&self) -> Vec<usize> {
+        let first = self.next.fetch_add(1, Ordering::AcqRel);
+        let Some(plot) = self.plots.get(first) else {
+            return Vec::new();
+        };
+        let dir = plot.path.parent();
+        let mut group = vec![first];
+        while group.len() < self.group_size {
+            let candidate = self.next.load(Ordering::Acquire);
+            match self.plots.get(candidate) {
+                Some(next) if next.path.parent() == dir => {}
+                _ => break,
+            }
+            if self
+                .next
+                .compare_exchange(
+                    candidate,
+                    candidate + 1,
+                    Ordering::AcqRel,
+                    Ordering::Acquire,
+                )
+                .is_ok()
+            {
+                group.push(candidate);
+            }
+        }
+        group
     }
 }
 
@@ -344,6 +465,7 @@ pub async fn answer_signage_point(
     let batch = Arc::new(Batch {
         constants,
         sp,
+        group_size: (total / cores()).clamp(1, LOOKUP_GROUP),
         plots: passing,
         next: AtomicUsize::new(0),
         closed: AtomicBool::new(false),
@@ -384,39 +506,41 @@ pub async fn answer_signage_point(
     let mut settled = vec![false; total];
     let mut remaining = if workers == 0 { 0 } else { total };
     while remaining > 0 {
-        let (index, outcome) = match tokio::time::timeout_at(deadline, reports.recv()).await {
-            Ok(Some(report)) => report,
+        let reports = match tokio::time::timeout_at(deadline, reports.recv()).await {
+            Ok(Some(reports)) => reports,
             // Every worker ended with plots unanswered: a lookup panicked, or the blocking pool
             // refused work at shutdown.
             Ok(None) => break,
             Err(_elapsed) => break,
         };
-        let Some(done) = settled.get_mut(index).filter(|done| !**done) else {
-            continue;
-        };
-        *done = true;
-        remaining -= 1;
-        let took = started.elapsed();
-        if took > SLOW_LOOKUP_WARNING {
-            tracing::warn!(
-                plot = %batch.plots[index].path.display(),
-                seconds = took.as_secs_f64(),
-                "looking up qualities took longer than 8 seconds; lookups should stay below 8 s \
-                 to avoid losing rewards"
-            );
-        }
-        match outcome {
-            Outcome::Proofs(found) => {
-                for proof in found {
-                    if proofs.send(proof).await.is_err() {
-                        tracing::debug!("proof receiver gone; dropping proof");
-                        continue;
-                    }
-                    summary.proofs += 1;
-                }
+        for (index, outcome) in reports {
+            let Some(done) = settled.get_mut(index).filter(|done| !**done) else {
+                continue;
+            };
+            *done = true;
+            remaining -= 1;
+            let took = started.elapsed();
+            if took > SLOW_LOOKUP_WARNING {
+                tracing::warn!(
+                    plot = %batch.plots[index].path.display(),
+                    seconds = took.as_secs_f64(),
+                    "looking up qualities took longer than 8 seconds; lookups should stay below \
+                     8 s to avoid losing rewards"
+                );
             }
-            Outcome::Failed => summary.errors += 1,
-            Outcome::TimedOut => summary.timed_out += 1,
+            match outcome {
+                Outcome::Proofs(found) => {
+                    for proof in found {
+                        if proofs.send(proof).await.is_err() {
+                            tracing::debug!("proof receiver gone; dropping proof");
+                            continue;
+                        }
+                        summary.proofs += 1;
+                    }
+                }
+                Outcome::Failed => summary.errors += 1,
+                Outcome::TimedOut => summary.timed_out += 1,
+            }
         }
     }
     batch.closed.store(true, Ordering::Release);

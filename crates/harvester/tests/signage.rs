@@ -74,8 +74,13 @@ struct Farm {
 fn farm(hang: Option<Hang>) -> Farm {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
-    let solo = root.join("solo.plot");
-    let contract = root.join("contract.plot");
+    // Two directories: plots of one directory may share a lookup group (`LOOKUP_GROUP`), and
+    // the guarantee is that a hanging plot delays no plot of another directory.
+    let (one, two) = (root.join("one"), root.join("two"));
+    std::fs::create_dir_all(&one).unwrap();
+    std::fs::create_dir_all(&two).unwrap();
+    let solo = one.join("solo.plot");
+    let contract = two.join("contract.plot");
     std::fs::copy(fixture(SOLO), &solo).unwrap();
     std::fs::copy(fixture(CONTRACT), &contract).unwrap();
     let opener: sickle_harvester::plot_manager::Opener = match hang {
@@ -96,7 +101,7 @@ fn farm(hang: Option<Hang>) -> Farm {
         }
     };
     let scan = ScanSettings {
-        directories: vec![root],
+        directories: vec![one, two],
         recursive: false,
         follow_links: false,
     };
