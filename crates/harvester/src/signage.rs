@@ -3,7 +3,8 @@
 //!
 //! 1. Every loaded plot counts in `total_plots`. v1 plots are skipped from the v1 cut-off height
 //!    on; the others go through the plot filter with the message's `peak_height` (§6.2).
-//! 2. Each passing plot is looked up on the blocking pool, at most `max_concurrent` at a time
+//! 2. Each passing plot is looked up on the blocking pool, by workers that take up to
+//!    [`LOOKUP_GROUP`] plots of one directory at a time, with at most `num_threads` workers
 //!    across all signage points: qualities for `pos_challenge`, required iterations with the chain
 //!    difficulty (or the plot's pool difficulty), full proofs only for eligible qualities, and the
 //!    phase-out rule per proof (§6.5–§6.7).
@@ -11,7 +12,8 @@
 //!    follows once every lookup finished or was abandoned.
 //!
 //! Unlike chia, a lookup that exceeds the per-plot deadline is abandoned for this signage point
-//! and counted, so one slow disk never delays the answer; while it is still stuck, later signage
+//! and counted, so one slow disk never delays the answer for the plots of another directory (a
+//! group shares one thread, so a blocked read holds its group); while it is still stuck, later signage
 //! points skip that plot (counted too) instead of piling more blocked threads onto the disk.
 
 use std::sync::Arc;
