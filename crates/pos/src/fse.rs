@@ -263,9 +263,34 @@ struct Lane<'a> {
     limit: u64,
     /// Symbols this lane may still decode.
     left: usize,
+    /// This quad's bits: the 8 bytes that end at the byte holding bit `remaining − 1`, and the
+    /// bit index of their lowest bit.
+    word: u64,
+    word_start: i64,
 }
 
 impl Lane<'_> {
+    /// Loads the bits of the next quad (see [`quad`]).
+    #[inline(always)]
+    fn load_word(&mut self) {
+        (self.word, self.word_start) = if self.remaining >= 64 {
+            let byte = ((self.remaining + 7) / 8 - 8) as usize;
+            (load_le(self.bytes, byte), (byte * 8) as i64)
+        } else {
+            (load_le(self.bytes, 0), 0)
+        };
+    }
+
+    /// One decode from `state` within the loaded quad: adds its symbol, returns the next state.
+    #[inline(always)]
+    fn step(&mut self, table: &[Cell; TABLE_SIZE], state: u16) -> u16 {
+        let cell = table[usize::from(state) & (TABLE_SIZE - 1)];
+        self.remaining -= i64::from(cell.nb_bits);
+        let bits = (self.word >> (self.remaining - self.word_start)) & ((1u64 << cell.nb_bits) - 1);
+        self.sum += u64::from(cell.symbol);
+        cell.base.wrapping_add(bits as u16)
+    }
+
     /// A placeholder for an unused slot.
     const IDLE: Lane<'static> = Lane {
         bytes: &[],
@@ -275,6 +300,8 @@ impl Lane<'_> {
         sum: 0,
         limit: 0,
         left: 0,
+        word: 0,
+        word_start: 0,
     };
 
     /// Quads this lane can surely take before its count or its bits run out (each quad reads at
@@ -288,39 +315,42 @@ impl Lane<'_> {
     }
 }
 
-/// Quads of all `N` lanes, one per lane per round, until one lane must stop.
-#[inline(always)]
-fn lockstep<const N: usize>(table: &[Cell; TABLE_SIZE], lanes: &mut [Lane<'_>; N]) {
-    let mut local = *lanes;
-    loop {
-        let rounds = local.iter().map(Lane::safe_quads).min().unwrap_or(0);
-        if rounds == 0 {
-            break;
-        }
-        let mut ran = 0;
-        while ran < rounds {
-            for lane in local.iter_mut() {
-                let sum = &mut lane.sum;
-                quad(
-                    table,
-                    lane.bytes,
-                    &mut lane.remaining,
-                    &mut lane.own,
-                    &mut lane.other,
-                    &mut |s| *sum += u64::from(s),
-                );
+/// `lockstepN(table, lanes)`: quads of all N lanes, one per lane per round, until one lane must
+/// stop. Written out per N with one variable per lane, and the lanes' steps interleaved one
+/// decode at a time, so each lane's state stays in registers and the CPU sees the lanes'
+/// independent table loads side by side.
+macro_rules! lockstep_fn {
+    ($name:ident, $n:literal, [$($l:ident),+]) => {
+        fn $name(table: &[Cell; TABLE_SIZE], lanes: &mut [Lane<'_>; $n]) {
+            let [$(mut $l),+] = *lanes;
+            loop {
+                let rounds = [$($l.safe_quads()),+].into_iter().min().unwrap_or(0);
+                if rounds == 0 {
+                    break;
+                }
+                let mut ran = 0;
+                while ran < rounds {
+                    $( $l.load_word(); )+
+                    $( $l.own = $l.step(table, $l.own); )+
+                    $( $l.other = $l.step(table, $l.other); )+
+                    $( $l.own = $l.step(table, $l.own); )+
+                    $( $l.other = $l.step(table, $l.other); )+
+                    ran += 1;
+                    if false $(|| $l.sum >= $l.limit)+ {
+                        break;
+                    }
+                }
+                $( $l.left -= 4 * ran; )+
             }
-            ran += 1;
-            if local.iter().any(|lane| lane.sum >= lane.limit) {
-                break;
-            }
+            *lanes = [$($l),+];
         }
-        for lane in local.iter_mut() {
-            lane.left -= 4 * ran;
-        }
-    }
-    *lanes = local;
+    };
 }
+
+lockstep_fn!(lockstep1, 1, [a]);
+lockstep_fn!(lockstep2, 2, [a, b]);
+lockstep_fn!(lockstep3, 3, [a, b, c]);
+lockstep_fn!(lockstep4, 4, [a, b, c, d]);
 
 /// Sums the next symbols of up to [`LOCKSTEP`] independent streams of the same table, decoding
 /// them in lockstep, and returns `(sum, symbols)` per stream. Finish each stream one symbol at a
@@ -380,6 +410,8 @@ fn sum_lockstep_chunk(
             sum: 0,
             limit: goal.below.saturating_sub(guard),
             left: allowed,
+            word: 0,
+            word_start: 0,
         };
         active += 1;
     }
@@ -406,20 +438,20 @@ fn sum_lockstep_chunk(
         }
         match &mut lanes[..active] {
             [] => break,
-            [a] => lockstep(cells, std::array::from_mut(a)),
+            [a] => lockstep1(cells, std::array::from_mut(a)),
             [a, b] => {
                 let mut group = [*a, *b];
-                lockstep(cells, &mut group);
+                lockstep2(cells, &mut group);
                 [*a, *b] = group;
             }
             [a, b, c] => {
                 let mut group = [*a, *b, *c];
-                lockstep(cells, &mut group);
+                lockstep3(cells, &mut group);
                 [*a, *b, *c] = group;
             }
             [a, b, c, d, ..] => {
                 let mut group = [*a, *b, *c, *d];
-                lockstep(cells, &mut group);
+                lockstep4(cells, &mut group);
                 [*a, *b, *c, *d] = group;
             }
         }
