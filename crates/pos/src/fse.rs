@@ -198,37 +198,6 @@ pub enum FseError {
 /// Unread bits a [`quad`] step needs: four reads of at most 14 bits.
 const QUAD_BITS: i64 = 4 * TABLE_LOG as i64;
 
-/// Four symbols (two per state) from one 8-byte load. The load covers at least the 57 bits below
-/// `remaining`, and four reads take at most 56; the caller checks `remaining >= QUAD_BITS`.
-#[inline(always)]
-fn quad(
-    table: &[Cell; TABLE_SIZE],
-    bytes: &[u8],
-    remaining: &mut i64,
-    own: &mut u16,
-    other: &mut u16,
-    sink: &mut impl FnMut(u8),
-) {
-    // The 8 bytes that end at the byte holding bit `remaining − 1`.
-    let (word, word_start) = if *remaining >= 64 {
-        let byte = ((*remaining + 7) / 8 - 8) as usize;
-        (load_le(bytes, byte), (byte * 8) as i64)
-    } else {
-        (load_le(bytes, 0), 0)
-    };
-    let mut take = |state: u16| {
-        let cell = table[usize::from(state) & (TABLE_SIZE - 1)];
-        *remaining -= i64::from(cell.nb_bits);
-        let bits = (word >> (*remaining - word_start)) & ((1u64 << cell.nb_bits) - 1);
-        sink(cell.symbol);
-        cell.base.wrapping_add(bits as u16)
-    };
-    *own = take(*own);
-    *other = take(*other);
-    *own = take(*own);
-    *other = take(*other);
-}
-
 /// Most streams [`sum_lockstep`] decodes in one loop.
 pub const LOCKSTEP: usize = 4;
 
@@ -281,14 +250,23 @@ impl Lane<'_> {
         };
     }
 
-    /// One decode from `state` within the loaded quad: adds its symbol, returns the next state.
+    /// One decode from `state` within the loaded quad: the next state and the symbol. A quad
+    /// (four steps, two per state) reads at most `QUAD_BITS`, and the loaded word covers at
+    /// least the 57 bits below `remaining`.
     #[inline(always)]
-    fn step(&mut self, table: &[Cell; TABLE_SIZE], state: u16) -> u16 {
+    fn step(&mut self, table: &[Cell; TABLE_SIZE], state: u16) -> (u16, u8) {
         let cell = table[usize::from(state) & (TABLE_SIZE - 1)];
         self.remaining -= i64::from(cell.nb_bits);
         let bits = (self.word >> (self.remaining - self.word_start)) & ((1u64 << cell.nb_bits) - 1);
-        self.sum += u64::from(cell.symbol);
-        cell.base.wrapping_add(bits as u16)
+        (cell.base.wrapping_add(bits as u16), cell.symbol)
+    }
+
+    /// [`step`](Self::step), adding the symbol to the lane's sum.
+    #[inline(always)]
+    fn sum_step(&mut self, table: &[Cell; TABLE_SIZE], state: u16) -> u16 {
+        let (next, symbol) = self.step(table, state);
+        self.sum += u64::from(symbol);
+        next
     }
 
     /// A placeholder for an unused slot.
@@ -331,10 +309,10 @@ macro_rules! lockstep_fn {
                 let mut ran = 0;
                 while ran < rounds {
                     $( $l.load_word(); )+
-                    $( $l.own = $l.step(table, $l.own); )+
-                    $( $l.other = $l.step(table, $l.other); )+
-                    $( $l.own = $l.step(table, $l.own); )+
-                    $( $l.other = $l.step(table, $l.other); )+
+                    $( $l.own = $l.sum_step(table, $l.own); )+
+                    $( $l.other = $l.sum_step(table, $l.other); )+
+                    $( $l.own = $l.sum_step(table, $l.own); )+
+                    $( $l.other = $l.sum_step(table, $l.other); )+
                     ran += 1;
                     if false $(|| $l.sum >= $l.limit)+ {
                         break;
@@ -398,21 +376,9 @@ fn sum_lockstep_chunk(
         if decoder.last.is_some() || decoder.done || !std::ptr::eq(decoder.table, table) {
             continue;
         }
-        let allowed = goal
-            .count
-            .min(decoder.capacity.saturating_sub(decoder.emitted));
-        slots[active] = (slot, allowed);
-        lanes[active] = Lane {
-            bytes: decoder.bits.bytes,
-            remaining: decoder.bits.remaining,
-            own: decoder.states[decoder.turn],
-            other: decoder.states[decoder.turn ^ 1],
-            sum: 0,
-            limit: goal.below.saturating_sub(guard),
-            left: allowed,
-            word: 0,
-            word_start: 0,
-        };
+        let lane = decoder.lane(goal.count, goal.below.saturating_sub(guard));
+        slots[active] = (slot, lane.left);
+        lanes[active] = lane;
         active += 1;
     }
     let cells = &table.cells;
@@ -425,12 +391,8 @@ fn sum_lockstep_chunk(
                 continue;
             }
             let ((slot, allowed), lane) = (slots[i], lanes[i]);
-            let decoder = &mut decoders[slot];
             let done = allowed - lane.left;
-            decoder.bits.remaining = lane.remaining;
-            decoder.states[decoder.turn] = lane.own;
-            decoder.states[decoder.turn ^ 1] = lane.other;
-            decoder.emitted += done;
+            decoders[slot].resume(&lane, done);
             out[slot] = (lane.sum, done);
             active -= 1;
             slots.swap(i, active);
@@ -613,32 +575,54 @@ impl<'a> FseDecoder<'a> {
         if self.last.is_some() || self.done {
             return 0;
         }
-        let max = self.capacity.saturating_sub(self.emitted);
-        let (mut own, mut other) = (self.states[self.turn], self.states[self.turn ^ 1]);
-        let mut remaining = self.bits.remaining;
-        let (mut going, mut seen, mut decoded) = (true, 0usize, 0usize);
-        while going && decoded + 4 <= max && remaining >= QUAD_BITS {
-            let sink = &mut |symbol| {
-                if going {
-                    seen += 1;
-                    going = f(symbol);
+        let table = &self.table.cells;
+        let mut lane = self.lane(usize::MAX, u64::MAX);
+        let allowed = lane.left;
+        let (mut seen, mut going) = (0usize, true);
+        while going && lane.safe_quads() > 0 {
+            lane.load_word();
+            lane.left -= 4;
+            let mut symbols = [0u8; 4];
+            for pair in symbols.chunks_exact_mut(2) {
+                (lane.own, pair[0]) = lane.step(table, lane.own);
+                (lane.other, pair[1]) = lane.step(table, lane.other);
+            }
+            for symbol in symbols {
+                seen += 1;
+                going = f(symbol);
+                if !going {
+                    break;
                 }
-            };
-            quad(
-                &self.table.cells,
-                self.bits.bytes,
-                &mut remaining,
-                &mut own,
-                &mut other,
-                sink,
-            );
-            decoded += 4;
+            }
         }
-        self.bits.remaining = remaining;
-        self.states[self.turn] = own;
-        self.states[self.turn ^ 1] = other;
-        self.emitted += decoded;
+        let done = allowed - lane.left;
+        self.resume(&lane, done);
         seen
+    }
+
+    /// This stream as a lockstep lane: at most `count` symbols; quads stop once the sum reaches
+    /// `limit`.
+    fn lane(&self, count: usize, limit: u64) -> Lane<'a> {
+        Lane {
+            bytes: self.bits.bytes,
+            remaining: self.bits.remaining,
+            own: self.states[self.turn],
+            other: self.states[self.turn ^ 1],
+            sum: 0,
+            limit,
+            left: count.min(self.capacity.saturating_sub(self.emitted)),
+            word: 0,
+            word_start: 0,
+        }
+    }
+
+    /// Takes back the state of a lane that decoded `done` symbols (whole quads: the turn is
+    /// unchanged).
+    fn resume(&mut self, lane: &Lane<'_>, done: usize) {
+        self.bits.remaining = lane.remaining;
+        self.states[self.turn] = lane.own;
+        self.states[self.turn ^ 1] = lane.other;
+        self.emitted += done;
     }
 
     /// The fast part of [`sum_lockstep`] for this stream alone.
