@@ -13,8 +13,9 @@
 //!
 //! Unlike chia, a lookup that exceeds the per-plot deadline is abandoned for this signage point
 //! and counted, so one slow disk never delays the answer for the plots of another directory (a
-//! group shares one thread, so a blocked read holds its group); while it is still stuck, later signage
-//! points skip that plot (counted too) instead of piling more blocked threads onto the disk.
+//! group shares one thread, so a blocked read holds its group); while it is still stuck, later
+//! signage points skip that plot (counted too) instead of piling more blocked threads onto the
+//! disk.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -12,10 +12,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, SystemTime};
 
+use sickle_harvester::LoadedPlot;
 use sickle_harvester::plot_manager::{PlotManager, PlotReader, PlotSet, open_file};
 use sickle_harvester::scan::ScanSettings;
 use sickle_harvester::signage::{
-    FoundProof, LookupLimits, PoolDifficulty, SignagePoint, answer_signage_point, passing_plots,
+    FoundProof, LookupLimits, PoolDifficulty, SignagePoint, answer_signage_point, lookup_plot,
+    lookup_plots, passing_plots,
 };
 use sickle_pos::consensus::{
     OverrideValue, PlotSize, calculate_iterations_quality, passes_plot_filter, pos_challenge,
@@ -378,4 +380,37 @@ async fn a_hanging_plot_does_not_delay_the_others() {
         proofs.len(),
         solo_expected + expected_proofs(&farm.contract, &sp).len()
     );
+}
+
+#[test]
+fn grouped_lookups_find_what_single_lookups_find() {
+    let farm = farm(None);
+    let solo = farm.plots.get(&farm.solo).unwrap();
+    let contract = farm.plots.get(&farm.contract).unwrap();
+    let constants = constants();
+    let mut proofs = 0;
+    for seed in 0..24u8 {
+        let sp = signage_point(seed, HUGE_SSI);
+        // Repeats and both plots, in groups of 1 to 5 (workers group up to LOOKUP_GROUP).
+        let order = [&solo, &contract, &solo, &contract, &contract];
+        let size = 1 + usize::from(seed) % order.len();
+        let group: Vec<&LoadedPlot> = order[..size].iter().map(|plot| plot.as_ref()).collect();
+        let grouped = lookup_plots(&constants, &sp, &group);
+        assert_eq!(grouped.len(), size);
+        for (plot, found) in group.iter().zip(grouped) {
+            let found = found.unwrap();
+            let single = lookup_plot(&constants, &sp, plot).unwrap();
+            let key = |proof: &FoundProof| (proof.plot_identifier.clone(), proof.proof.clone());
+            assert_eq!(
+                found.iter().map(key).collect::<Vec<_>>(),
+                single.iter().map(key).collect::<Vec<_>>()
+            );
+            assert_eq!(
+                found.iter().map(key).collect::<Vec<_>>(),
+                expected_proofs(&plot.path, &sp)
+            );
+            proofs += found.len();
+        }
+    }
+    assert!(proofs > 10, "too few proofs to compare: {proofs}");
 }
