@@ -195,7 +195,7 @@ pub enum FseError {
     },
 }
 
-/// Unread bits a [`quad`] step needs: four reads of at most 14 bits.
+/// Unread bits a quad (four decode steps, two per state) needs: four reads of at most 14 bits.
 const QUAD_BITS: i64 = 4 * TABLE_LOG as i64;
 
 /// Most streams [`sum_lockstep`] decodes in one loop.
@@ -239,7 +239,7 @@ struct Lane<'a> {
 }
 
 impl Lane<'_> {
-    /// Loads the bits of the next quad (see [`quad`]).
+    /// Loads the bits of the next quad.
     #[inline(always)]
     fn load_word(&mut self) {
         (self.word, self.word_start) = if self.remaining >= 64 {
