@@ -4,8 +4,9 @@
 //! 1. Every loaded plot counts in `total_plots`. v1 plots are skipped from the v1 cut-off height
 //!    on; the others go through the plot filter with the message's `peak_height` (§6.2).
 //! 2. Each passing plot is looked up on the blocking pool, by workers that take up to
-//!    [`LOOKUP_GROUP`] plots of one directory at a time, with at most `num_threads` workers
-//!    across all signage points: qualities for `pos_challenge`, required iterations with the chain
+//!    [`LOOKUP_GROUP`] plots of one directory at a time: two per core at first, more when they
+//!    stop reporting (waiting on disks), at most `num_threads` across all signage points.
+//!    A lookup is qualities for `pos_challenge`, required iterations with the chain
 //!    difficulty (or the plot's pool difficulty), full proofs only for eligible qualities, and the
 //!    phase-out rule per proof (§6.5–§6.7).
 //! 3. Proofs go out as each plot finishes (completion order); the summary (chia's `FarmingInfo`)
@@ -174,6 +175,23 @@ pub fn passing_plots(
 /// Only plots of one directory (in practice, one disk) share a group, since a read that blocks
 /// holds the whole group.
 pub const LOOKUP_GROUP: usize = 4;
+
+/// Workers a signage point starts with, per core: one computes while another waits on a read.
+const INITIAL_WORKERS_PER_CORE: usize = 2;
+/// With plots left to claim and no report for this long, the workers are waiting on disks, and
+/// a signage point doubles them (up to `num_threads`). Plots in page cache report every few
+/// hundred µs; a lookup on a spinning disk takes tens of milliseconds.
+pub const GROW_AFTER: Duration = Duration::from_millis(5);
+
+/// Starts one blocking worker on `batch`.
+fn spawn_worker(
+    batch: &Arc<Batch>,
+    results: &mpsc::UnboundedSender<Vec<(usize, Outcome)>>,
+    permit: OwnedSemaphorePermit,
+) {
+    let (batch, results) = (Arc::clone(batch), results.clone());
+    tokio::task::spawn_blocking(move || work(&batch, &results, permit));
+}
 
 /// The CPUs lookups can use (asked once: on Linux it reads cgroup files).
 fn cores() -> usize {
@@ -445,8 +463,10 @@ impl Batch {
 /// Looks up every passing plot of `plots` for `sp`, sending each proof on `proofs` as soon as its
 /// plot finishes, and returns the summary once every lookup ended or the deadline passed.
 ///
-/// Up to `limits.concurrency` blocking workers (permits shared with other signage points) pull
-/// plots from the list. At `limits.deadline` after the start, plots not yet answered are
+/// Blocking workers (permits shared with other signage points) pull plots from the list: two per
+/// core at first, doubling whenever none has reported for [`GROW_AFTER`] while plots are left, up
+/// to `limits.concurrency`. So plots in page cache are not spread over more threads than the
+/// cores can run, and plots on slow disks still get many reads in flight. At `limits.deadline` after the start, plots not yet answered are
 /// abandoned for this signage point and counted as timed out; a lookup still running then keeps
 /// its plot marked busy, so later signage points skip it until its disk answers.
 pub async fn answer_signage_point(
@@ -474,9 +494,12 @@ pub async fn answer_signage_point(
         closed: AtomicBool::new(false),
     });
     let (results, mut reports) = mpsc::unbounded_channel();
+    // Enough workers to keep every core busy; more only once they stop reporting (below). Groups
+    // never mix directories, so there may be more than this (at most one per plot).
+    let groups = total.div_ceil(batch.group_size);
     let mut workers = 0usize;
     let mut shutting_down = false;
-    while workers < total {
+    while workers < groups.min(INITIAL_WORKERS_PER_CORE * cores()) {
         let permit = match Arc::clone(&limits.concurrency).try_acquire_owned() {
             Ok(permit) => permit,
             Err(TryAcquireError::NoPermits) if workers == 0 => {
@@ -500,22 +523,47 @@ pub async fn answer_signage_point(
                 break;
             }
         };
-        let (batch, results) = (Arc::clone(&batch), results.clone());
-        tokio::task::spawn_blocking(move || work(&batch, &results, permit));
+        spawn_worker(&batch, &results, permit);
         workers += 1;
     }
-    drop(results);
+    // Kept while plots are unclaimed, to start more workers; dropped after, so that workers all
+    // ending with plots unanswered shows as a closed channel.
+    let mut results = Some(results);
 
     let mut settled = vec![false; total];
     let mut remaining = if workers == 0 { 0 } else { total };
+    let mut last_report = tokio::time::Instant::now();
     while remaining > 0 {
-        let reports = match tokio::time::timeout_at(deadline, reports.recv()).await {
+        if batch.next.load(Ordering::Acquire) >= total {
+            results = None;
+        }
+        let wake = match &results {
+            Some(_) if workers < total => deadline.min(last_report + GROW_AFTER),
+            _ => deadline,
+        };
+        let reports = match tokio::time::timeout_at(wake, reports.recv()).await {
             Ok(Some(reports)) => reports,
             // Every worker ended with plots unanswered: a lookup panicked, or the blocking pool
             // refused work at shutdown.
             Ok(None) => break,
+            Err(_elapsed) if wake < deadline => {
+                // No report for GROW_AFTER with plots left: the workers wait on disks. Double
+                // them, as far as the permits shared with other signage points allow.
+                if let Some(results) = &results {
+                    for _ in 0..workers.min(total - workers) {
+                        let Ok(permit) = Arc::clone(&limits.concurrency).try_acquire_owned() else {
+                            break;
+                        };
+                        spawn_worker(&batch, results, permit);
+                        workers += 1;
+                    }
+                }
+                last_report = tokio::time::Instant::now();
+                continue;
+            }
             Err(_elapsed) => break,
         };
+        last_report = tokio::time::Instant::now();
         for (index, outcome) in reports {
             let Some(done) = settled.get_mut(index).filter(|done| !**done) else {
                 continue;

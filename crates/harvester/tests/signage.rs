@@ -22,7 +22,7 @@ use sickle_harvester::signage::{
 use sickle_pos::consensus::{
     OverrideValue, PlotSize, calculate_iterations_quality, passes_plot_filter, pos_challenge,
 };
-use sickle_pos::{ConsensusConstants, Plot, ReadAt};
+use sickle_pos::{ConsensusConstants, Plot, PlotMemo, ReadAt};
 use tokio::sync::{Semaphore, mpsc};
 
 /// Sub-slot iterations so large that every quality is eligible.
@@ -413,4 +413,128 @@ fn grouped_lookups_find_what_single_lookups_find() {
         }
     }
     assert!(proofs > 10, "too few proofs to compare: {proofs}");
+}
+
+/// A copy of the solo fixture with another master key in its memo, so another plot id (its
+/// tables no longer match the id, which a lookup does not check). `n` picks the key.
+fn distinct_solo(n: u8) -> Vec<u8> {
+    let mut bytes = std::fs::read(fixture(SOLO)).unwrap();
+    let format_len = usize::from(u16::from_be_bytes([bytes[52], bytes[53]]));
+    let memo_len_at = 54 + format_len;
+    let memo_len = usize::from(u16::from_be_bytes([
+        bytes[memo_len_at],
+        bytes[memo_len_at + 1],
+    ]));
+    let memo_at = memo_len_at + 2;
+    // The master secret key is the memo's last 32 bytes; its low bits keep it a valid key.
+    bytes[memo_at + memo_len - 1] ^= n + 1;
+    let memo = PlotMemo::parse(&bytes[memo_at..memo_at + memo_len]).unwrap();
+    let id = memo.plot_id_for(&memo.plot_public_key());
+    bytes[19..51].copy_from_slice(&id);
+    bytes
+}
+
+/// Reads that wait until `want` readers are inside at once (or 5 s pass), then all go on.
+struct Gate {
+    inside: Mutex<usize>,
+    changed: Condvar,
+    want: usize,
+    most: std::sync::atomic::AtomicUsize,
+    gave_up: AtomicBool,
+}
+
+struct GatedReader {
+    file: std::fs::File,
+    gate: Arc<Gate>,
+}
+
+impl ReadAt for GatedReader {
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        let gate = &self.gate;
+        let mut inside = gate.inside.lock().unwrap();
+        *inside += 1;
+        gate.most.fetch_max(*inside, Ordering::SeqCst);
+        gate.changed.notify_all();
+        let (mut inside, _) = gate
+            .changed
+            .wait_timeout_while(inside, Duration::from_secs(5), |_| {
+                gate.most.load(Ordering::SeqCst) < gate.want && !gate.gave_up.load(Ordering::SeqCst)
+            })
+            .unwrap();
+        // Past the timeout the test has failed; let every read through so it ends quickly.
+        gate.gave_up.store(true, Ordering::SeqCst);
+        gate.changed.notify_all();
+        *inside -= 1;
+        drop(inside);
+        self.file.read_at(offset, buf)
+    }
+    fn size(&self) -> u64 {
+        self.file.size()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plots_on_slow_disks_all_get_a_worker() {
+    // Six plots, each in its own directory, whose reads all wait until six are in flight. A
+    // signage point starts two workers per core; on a machine with fewer than three cores only
+    // more workers started later (after GROW_AFTER without a report) let the reads through.
+    const PLOTS: usize = 6;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let mut directories = Vec::new();
+    for n in 0..PLOTS {
+        let sub = root.join(format!("disk{n}"));
+        std::fs::create_dir_all(&sub).unwrap();
+        // Distinct names too: chia (and Sickle) count equal file names as duplicates.
+        std::fs::write(sub.join(format!("plot{n}.plot")), distinct_solo(n as u8)).unwrap();
+        directories.push(sub);
+    }
+    let gate = Arc::new(Gate {
+        inside: Mutex::new(0),
+        changed: Condvar::new(),
+        want: PLOTS,
+        most: std::sync::atomic::AtomicUsize::new(0),
+        gave_up: AtomicBool::new(false),
+    });
+    let reads_wait = Arc::new(AtomicBool::new(false));
+    let opener: sickle_harvester::plot_manager::Opener = {
+        let (gate, reads_wait) = (Arc::clone(&gate), Arc::clone(&reads_wait));
+        Arc::new(move |path: &Path| -> io::Result<PlotReader> {
+            if !reads_wait.load(Ordering::SeqCst) {
+                return open_file(path);
+            }
+            Ok(Arc::new(GatedReader {
+                file: std::fs::File::open(path)?,
+                gate: Arc::clone(&gate),
+            }))
+        })
+    };
+    let scan = ScanSettings {
+        directories,
+        recursive: false,
+        follow_links: false,
+    };
+    let mut manager = PlotManager::new(scan, 300, Duration::from_secs(1200), 2, opener);
+    manager.set_keys(fixture_keys());
+    manager.refresh(SystemTime::now());
+    let plots = manager.shared().snapshot();
+    assert_eq!(plots.len(), PLOTS);
+    reads_wait.store(true, Ordering::SeqCst);
+
+    let limits = LookupLimits {
+        concurrency: Arc::new(Semaphore::new(30)),
+        deadline: Duration::from_secs(20),
+    };
+    let (proofs, _receiver) = mpsc::channel(64);
+    let summary = answer_signage_point(
+        Arc::new(constants()),
+        Arc::new(signage_point(1, HUGE_SSI)),
+        plots,
+        &limits,
+        &proofs,
+    )
+    .await;
+    assert_eq!(gate.most.load(Ordering::SeqCst), PLOTS);
+    assert_eq!(summary.passed as usize, PLOTS);
+    assert_eq!((summary.errors, summary.timed_out), (0, 0));
 }
