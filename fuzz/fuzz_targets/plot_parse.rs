@@ -19,19 +19,10 @@ use sickle_pos::Plot;
 use sickle_pos::fse::{DeltaTable, FseDecoder, LockstepGoal, sum_lockstep};
 use sickle_pos::park::{ParkEntry, line_point_in_park, line_points_in_parks};
 
-const TABLES: [DeltaTable; 6] = [
-    DeltaTable::R4_7,
-    DeltaTable::R2_75,
-    DeltaTable::R2_7,
-    DeltaTable::R2_6,
-    DeltaTable::R2_45,
-    DeltaTable::R1_0,
-];
-
 /// Mode 3: `sum_lockstep` and then one symbol at a time must give what one stream alone gives.
 fn lockstep(data: &[u8]) {
     let [choice, n, rest @ ..] = data else { return };
-    let table = TABLES[usize::from(choice % 6)];
+    let table = DeltaTable::ALL[usize::from(choice % 6)];
     let n = 1 + usize::from(n % 6);
     let Some((heads, mut bytes)) = rest.split_at_checked(5 * n) else {
         return;
@@ -146,7 +137,7 @@ fn run(input: &[u8]) {
         }
         2 => {
             if let Some((&choice, stream)) = data.split_first() {
-                let table = TABLES[usize::from(choice % 6)];
+                let table = DeltaTable::ALL[usize::from(choice % 6)];
                 if let Ok(decoder) = FseDecoder::new(table, stream, 10_000) {
                     let _ = decoder.decode_all();
                 }

@@ -102,15 +102,7 @@ fn farm(hang: Option<Hang>) -> Farm {
             })
         }
     };
-    let scan = ScanSettings {
-        directories: vec![one, two],
-        recursive: false,
-        follow_links: false,
-    };
-    let mut manager = PlotManager::new(scan, 300, Duration::from_secs(1200), 2, opener);
-    manager.set_keys(fixture_keys());
-    manager.refresh(SystemTime::now());
-    let plots = manager.shared().snapshot();
+    let plots = load(vec![one, two], opener);
     assert_eq!(plots.len(), 2);
     Farm {
         _dir: dir,
@@ -118,6 +110,19 @@ fn farm(hang: Option<Hang>) -> Farm {
         contract,
         plots,
     }
+}
+
+/// The plots of `directories` (not recursive), loaded with the fixture keys.
+fn load(directories: Vec<PathBuf>, opener: sickle_harvester::plot_manager::Opener) -> Arc<PlotSet> {
+    let scan = ScanSettings {
+        directories,
+        recursive: false,
+        follow_links: false,
+    };
+    let mut manager = PlotManager::new(scan, 300, Duration::from_secs(1200), 2, opener);
+    manager.set_keys(fixture_keys());
+    manager.refresh(SystemTime::now());
+    manager.shared().snapshot()
 }
 
 fn signage_point(seed: u8, sub_slot_iters: u64) -> SignagePoint {
@@ -509,15 +514,7 @@ async fn plots_on_slow_disks_all_get_a_worker() {
             }))
         })
     };
-    let scan = ScanSettings {
-        directories,
-        recursive: false,
-        follow_links: false,
-    };
-    let mut manager = PlotManager::new(scan, 300, Duration::from_secs(1200), 2, opener);
-    manager.set_keys(fixture_keys());
-    manager.refresh(SystemTime::now());
-    let plots = manager.shared().snapshot();
+    let plots = load(directories, opener);
     assert_eq!(plots.len(), PLOTS);
     reads_wait.store(true, Ordering::SeqCst);
 

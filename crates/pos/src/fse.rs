@@ -33,6 +33,16 @@ pub enum DeltaTable {
 }
 
 impl DeltaTable {
+    /// Every distribution.
+    pub const ALL: [DeltaTable; 6] = [
+        Self::R4_7,
+        Self::R2_75,
+        Self::R2_7,
+        Self::R2_6,
+        Self::R2_45,
+        Self::R1_0,
+    ];
+
     /// The distribution of park table `t` (1..=6), or `None` for other tables.
     pub fn for_park_table(t: u8) -> Option<Self> {
         Some(match t {
@@ -649,14 +659,7 @@ mod tests {
 
     #[test]
     fn counts_sum_to_table_size() {
-        for table in [
-            DeltaTable::R4_7,
-            DeltaTable::R2_75,
-            DeltaTable::R2_7,
-            DeltaTable::R2_6,
-            DeltaTable::R2_45,
-            DeltaTable::R1_0,
-        ] {
+        for table in DeltaTable::ALL {
             let (explicit, n) = table.counts();
             let total: usize =
                 explicit.iter().map(|&c| usize::from(c)).sum::<usize>() + n - explicit.len();
