@@ -535,3 +535,48 @@ async fn plots_on_slow_disks_all_get_a_worker() {
     assert_eq!(summary.passed as usize, PLOTS);
     assert_eq!((summary.errors, summary.timed_out), (0, 0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plots_of_one_directory_looked_up_in_groups_give_every_proof() {
+    // Eight plots in one directory: workers claim them in groups (of up to LOOKUP_GROUP).
+    const PLOTS: usize = 8;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    for n in 0..PLOTS {
+        std::fs::write(root.join(format!("plot{n}.plot")), distinct_solo(n as u8)).unwrap();
+    }
+    let plots = load(vec![root], Arc::new(open_file));
+    assert_eq!(plots.len(), PLOTS);
+    let limits = limits(Duration::from_secs(20));
+    let mut total = 0;
+    for seed in 0..6u8 {
+        let sp = signage_point(seed, HUGE_SSI);
+        let (sender, mut receiver) = mpsc::channel(256);
+        let summary = answer_signage_point(
+            Arc::new(constants()),
+            Arc::new(sp.clone()),
+            Arc::clone(&plots),
+            &limits,
+            &sender,
+        )
+        .await;
+        drop(sender);
+        let mut got = Vec::new();
+        while let Some(proof) = receiver.recv().await {
+            got.push((proof.plot_identifier, proof.proof));
+        }
+        let mut expected: Vec<_> = plots
+            .iter()
+            .flat_map(|plot| expected_proofs(&plot.path, &sp))
+            .collect();
+        got.sort();
+        expected.sort();
+        assert_eq!(got, expected);
+        assert_eq!(
+            (summary.passed as usize, summary.errors, summary.timed_out),
+            (PLOTS, 0, 0)
+        );
+        total += got.len();
+    }
+    assert!(total > 10, "too few proofs to compare: {total}");
+}
