@@ -309,6 +309,7 @@ pub(crate) fn positions_many<R: ReadAt + ?Sized>(
         }
         let mut decoders = Vec::with_capacity(round.len());
         let mut lanes = Vec::with_capacity(round.len());
+        let mut goals = Vec::with_capacity(round.len());
         for &(i, park) in &round {
             let Ok(w) = &mut walks[i] else { continue };
             let value = w.plan.checkpoints.get(w.next).copied().unwrap_or(u64::MAX);
@@ -328,21 +329,15 @@ pub(crate) fn positions_many<R: ReadAt + ?Sized>(
                 Ok(decoder) if value <= w.target => {
                     decoders.push(decoder);
                     lanes.push((i, park, value, position));
+                    goals.push(LockstepGoal {
+                        count: usize::MAX,
+                        below: w.target - value,
+                    });
                 }
                 Ok(_) => w.done = true,
                 Err(error) => walks[i] = Err(error),
             }
         }
-        let goals: Vec<LockstepGoal> = lanes
-            .iter()
-            .map(|&(i, _, value, _)| {
-                let target = walks[i].as_ref().map_or(0, |w| w.target);
-                LockstepGoal {
-                    count: usize::MAX,
-                    below: target - value,
-                }
-            })
-            .collect();
         let fast = {
             let mut refs: Vec<&mut FseDecoder<'_>> = decoders.iter_mut().collect();
             sum_lockstep(&mut refs, &goals)

@@ -98,31 +98,31 @@ pub fn line_points_in_parks(
         .iter()
         .map(|w| ParkCursor::open(w.park, k, table, w.park_index, w.entry))
         .collect();
-    let mut open: Vec<&mut ParkCursor<'_>> = cursors.iter_mut().flatten().collect();
-    let goals: Vec<LockstepGoal> = open
+    let goals: Vec<LockstepGoal> = cursors
         .iter()
+        .flatten()
         .map(|c| LockstepGoal::count(c.entry as usize))
         .collect();
-    let fast = {
-        let mut decoders: Vec<&mut FseDecoder<'_>> =
-            open.iter_mut().map(|c| &mut c.decoder).collect();
-        sum_lockstep(&mut decoders, &goals)
+    // (sum, symbols) of the lockstep part, one per cursor that opened, in order.
+    let mut fast = {
+        let mut decoders: Vec<&mut FseDecoder<'_>> = cursors
+            .iter_mut()
+            .flatten()
+            .map(|c| &mut c.decoder)
+            .collect();
+        sum_lockstep(&mut decoders, &goals).into_iter()
     };
-    for (cursor, (sum, decoded)) in open.iter_mut().zip(fast) {
-        cursor.delta_sum = sum;
-        cursor.decoded = decoded;
-    }
     cursors
         .into_iter()
         .map(|cursor| {
             let mut cursor = cursor?;
-            let left = (cursor.entry as usize).saturating_sub(cursor.decoded);
+            let (sum, decoded) = fast.next().unwrap_or((0, 0));
+            let left = (cursor.entry as usize).saturating_sub(decoded);
             let (rest, more) = cursor
                 .decoder
                 .sum_symbols(left)
                 .map_err(|source| cursor.corrupt(source))?;
-            let (sum, decoded) = (cursor.delta_sum + rest, cursor.decoded + more);
-            cursor.finish(sum, decoded)
+            cursor.finish(sum + rest, decoded + more)
         })
         .collect()
 }
@@ -136,9 +136,6 @@ struct ParkCursor<'a> {
     entry: u64,
     checkpoint: u128,
     decoder: FseDecoder<'a>,
-    /// Deltas summed so far, and how many.
-    delta_sum: u64,
-    decoded: usize,
 }
 
 impl<'a> ParkCursor<'a> {
@@ -196,8 +193,6 @@ impl<'a> ParkCursor<'a> {
             entry,
             checkpoint,
             decoder,
-            delta_sum: 0,
-            decoded: 0,
         })
     }
 
