@@ -133,8 +133,20 @@ struct Cell {
 
 struct DecodeTable {
     cells: Box<[Cell; TABLE_SIZE]>,
+    /// The same cells packed for lockstep lanes ([`Packed`]).
+    packed: Box<[Packed; TABLE_SIZE]>,
     /// The largest symbol the table emits.
     max_symbol: u8,
+}
+
+/// A cell as lockstep lanes use it: `base` in the high 16 bits and, in the low 16 as an `i16`,
+/// `symbol · 256 − nb_bits`, the change to a lane's accumulator (`sum · 256 + bit position`).
+/// One add then both sums the symbol and consumes the bits.
+type Packed = u32;
+
+fn pack(cell: Cell) -> Packed {
+    let step = (i32::from(cell.symbol) << 8) - i32::from(cell.nb_bits);
+    (u32::from(cell.base) << 16) | u32::from(step as i16 as u16)
 }
 
 impl DecodeTable {
@@ -176,7 +188,15 @@ impl DecodeTable {
             cell.base = ((x << nb_bits) - TABLE_SIZE as u32) as u16;
         }
         let max_symbol = (n - 1) as u8;
-        Self { cells, max_symbol }
+        let mut packed = Box::new([0; TABLE_SIZE]);
+        for (packed, &cell) in packed.iter_mut().zip(cells.iter()) {
+            *packed = pack(cell);
+        }
+        Self {
+            cells,
+            packed,
+            max_symbol,
+        }
     }
 
     fn cell(&self, state: u16) -> Cell {
@@ -231,75 +251,82 @@ impl LockstepGoal {
 }
 
 /// One stream's registers in a lockstep decode.
+///
+/// The bits of a quad sit in `word`, the 8 bytes loaded at bit `word_start`; `acc` holds
+/// `sum · 256 + pos`, where `pos` (below 64) counts the word's unread bits. The stream's unread
+/// bits are `word_start + pos`.
 #[derive(Clone, Copy)]
 struct Lane<'a> {
     bytes: &'a [u8],
-    remaining: i64,
+    word: u64,
+    word_start: i64,
+    acc: u64,
     own: u16,
     other: u16,
-    sum: u64,
-    /// Quads stop once `sum` reaches this: a further quad might pass the caller's threshold.
+    /// Quads stop once `acc` reaches this (a sum limit times 256): a further quad might pass the
+    /// caller's threshold.
     limit: u64,
     /// Symbols this lane may still decode.
     left: usize,
-    /// This quad's bits: the 8 bytes that end at the byte holding bit `remaining − 1`, and the
-    /// bit index of their lowest bit.
-    word: u64,
-    word_start: i64,
 }
 
 impl Lane<'_> {
-    /// Loads the bits of the next quad.
+    /// Unread bits of the stream.
+    #[inline(always)]
+    fn remaining(&self) -> i64 {
+        self.word_start + (self.acc & 0xff) as i64
+    }
+
+    /// The symbols summed so far.
+    fn sum(&self) -> u64 {
+        self.acc >> 8
+    }
+
+    /// Loads the bits of the next quad: the 8 bytes ending at the byte that holds the next
+    /// unread bit, so 56 to 63 unread bits are in the word (all of them near the stream's start).
     #[inline(always)]
     fn load_word(&mut self) {
-        (self.word, self.word_start) = if self.remaining >= 64 {
-            let byte = ((self.remaining + 7) / 8 - 8) as usize;
-            (load_le(self.bytes, byte), (byte * 8) as i64)
-        } else {
-            (load_le(self.bytes, 0), 0)
-        };
+        let remaining = self.remaining();
+        let byte = (remaining / 8 - 7).max(0);
+        self.word = load_le(self.bytes, byte as usize);
+        let start = byte * 8;
+        self.acc = self.acc - (self.acc & 0xff) + (remaining - start) as u64;
+        self.word_start = start;
     }
 
-    /// One decode from `state` within the loaded quad: the next state and the symbol. A quad
-    /// (four steps, two per state) reads at most `QUAD_BITS`, and the loaded word covers at
-    /// least the 57 bits below `remaining`.
+    /// One decode from `state` within the loaded quad; returns the next state. A quad (four
+    /// steps, two per state) reads at most `QUAD_BITS`, which the loaded word holds.
     #[inline(always)]
-    fn step(&mut self, table: &[Cell; TABLE_SIZE], state: u16) -> (u16, u8) {
+    fn step(&mut self, table: &[Packed; TABLE_SIZE], state: u16) -> u16 {
         let cell = table[usize::from(state) & (TABLE_SIZE - 1)];
-        self.remaining -= i64::from(cell.nb_bits);
-        let bits = (self.word >> (self.remaining - self.word_start)) & ((1u64 << cell.nb_bits) - 1);
-        (cell.base.wrapping_add(bits as u16), cell.symbol)
-    }
-
-    /// [`step`](Self::step), adding the symbol to the lane's sum.
-    #[inline(always)]
-    fn sum_step(&mut self, table: &[Cell; TABLE_SIZE], state: u16) -> u16 {
-        let (next, symbol) = self.step(table, state);
-        self.sum += u64::from(symbol);
-        next
+        let pos = self.acc & 63;
+        self.acc = self.acc.wrapping_add(cell as u16 as i16 as u64);
+        // Bits [new pos, pos) of the word.
+        let bits = (self.word & ((1u64 << pos) - 1)) >> (self.acc & 63);
+        ((cell >> 16) as u16).wrapping_add(bits as u16)
     }
 
     /// A placeholder for an unused slot.
     const IDLE: Lane<'static> = Lane {
         bytes: &[],
-        remaining: 0,
-        own: 0,
-        other: 0,
-        sum: 0,
-        limit: 0,
-        left: 0,
         word: 0,
         word_start: 0,
+        acc: 0,
+        own: 0,
+        other: 0,
+        limit: 0,
+        left: 0,
     };
 
     /// Quads this lane can surely take before its count or its bits run out (each quad reads at
     /// most `QUAD_BITS`); the sum limit is checked per round.
     #[inline(always)]
     fn safe_quads(&self) -> usize {
-        if self.sum >= self.limit || self.remaining < QUAD_BITS {
+        let remaining = self.remaining();
+        if self.acc >= self.limit || remaining < QUAD_BITS {
             return 0;
         }
-        ((self.remaining / QUAD_BITS) as usize).min(self.left / 4)
+        ((remaining / QUAD_BITS) as usize).min(self.left / 4)
     }
 }
 
@@ -309,7 +336,7 @@ impl Lane<'_> {
 /// independent table loads side by side.
 macro_rules! lockstep_fn {
     ($name:ident, $n:literal, [$($l:ident),+]) => {
-        fn $name(table: &[Cell; TABLE_SIZE], lanes: &mut [Lane<'_>; $n]) {
+        fn $name(table: &[Packed; TABLE_SIZE], lanes: &mut [Lane<'_>; $n]) {
             let [$(mut $l),+] = *lanes;
             loop {
                 let rounds = [$($l.safe_quads()),+].into_iter().min().unwrap_or(0);
@@ -319,12 +346,12 @@ macro_rules! lockstep_fn {
                 let mut ran = 0;
                 while ran < rounds {
                     $( $l.load_word(); )+
-                    $( $l.own = $l.sum_step(table, $l.own); )+
-                    $( $l.other = $l.sum_step(table, $l.other); )+
-                    $( $l.own = $l.sum_step(table, $l.own); )+
-                    $( $l.other = $l.sum_step(table, $l.other); )+
+                    $( $l.own = $l.step(table, $l.own); )+
+                    $( $l.other = $l.step(table, $l.other); )+
+                    $( $l.own = $l.step(table, $l.own); )+
+                    $( $l.other = $l.step(table, $l.other); )+
                     ran += 1;
-                    if false $(|| $l.sum >= $l.limit)+ {
+                    if false $(|| $l.acc >= $l.limit)+ {
                         break;
                     }
                 }
@@ -391,7 +418,7 @@ fn sum_lockstep_chunk(
         lanes[active] = lane;
         active += 1;
     }
-    let cells = &table.cells;
+    let cells = &table.packed;
     loop {
         // Lanes that cannot take another quad hand their state back and leave.
         let mut i = 0;
@@ -403,7 +430,7 @@ fn sum_lockstep_chunk(
             let ((slot, allowed), lane) = (slots[i], lanes[i]);
             let done = allowed - lane.left;
             decoders[slot].resume(&lane, done);
-            out[slot] = (lane.sum, done);
+            out[slot] = (lane.sum(), done);
             active -= 1;
             slots.swap(i, active);
             lanes.swap(i, active);
@@ -585,18 +612,22 @@ impl<'a> FseDecoder<'a> {
         if self.last.is_some() || self.done {
             return 0;
         }
-        let table = &self.table.cells;
+        let table = &self.table.packed;
         let mut lane = self.lane(usize::MAX, u64::MAX);
         let allowed = lane.left;
         let (mut seen, mut going) = (0usize, true);
         while going && lane.safe_quads() > 0 {
             lane.load_word();
             lane.left -= 4;
-            let mut symbols = [0u8; 4];
-            for pair in symbols.chunks_exact_mut(2) {
-                (lane.own, pair[0]) = lane.step(table, lane.own);
-                (lane.other, pair[1]) = lane.step(table, lane.other);
+            // Each step adds its symbol to the lane's sum: the differences are the symbols.
+            let mut sums = [lane.sum(); 5];
+            for pair in sums[1..].chunks_exact_mut(2) {
+                lane.own = lane.step(table, lane.own);
+                pair[0] = lane.sum();
+                lane.other = lane.step(table, lane.other);
+                pair[1] = lane.sum();
             }
+            let symbols: [u8; 4] = std::array::from_fn(|i| (sums[i + 1] - sums[i]) as u8);
             for symbol in symbols {
                 seen += 1;
                 going = f(symbol);
@@ -613,23 +644,24 @@ impl<'a> FseDecoder<'a> {
     /// This stream as a lockstep lane: at most `count` symbols; quads stop once the sum reaches
     /// `limit`.
     fn lane(&self, count: usize, limit: u64) -> Lane<'a> {
+        // A stream's payload is far below 2^55 bits, so `acc`'s sum part has room.
+        let remaining = self.bits.remaining.max(0);
         Lane {
             bytes: self.bits.bytes,
-            remaining: self.bits.remaining,
+            word: 0,
+            word_start: remaining & !63,
+            acc: (remaining & 63) as u64,
             own: self.states[self.turn],
             other: self.states[self.turn ^ 1],
-            sum: 0,
-            limit,
+            limit: limit.saturating_mul(256),
             left: count.min(self.capacity.saturating_sub(self.emitted)),
-            word: 0,
-            word_start: 0,
         }
     }
 
     /// Takes back the state of a lane that decoded `done` symbols (whole quads: the turn is
     /// unchanged).
     fn resume(&mut self, lane: &Lane<'_>, done: usize) {
-        self.bits.remaining = lane.remaining;
+        self.bits.remaining = lane.remaining();
         self.states[self.turn] = lane.own;
         self.states[self.turn ^ 1] = lane.other;
         self.emitted += done;
