@@ -66,7 +66,7 @@
 //! | [`config`] | chia root resolution and the `harvester:` section of `config.yaml` |
 //! | [`scan`] | finding `*.plot` / `*.plot2` files in the plot directories |
 //! | [`plot_manager`] | opening headers in parallel, classifying files, incremental refresh, snapshots for lookups |
-//! | [`plot_set`] | loaded plots (small, no open file), the snapshot lookups read, opening a plot per lookup |
+//! | [`plot_set`] | loaded plots (small), the snapshot lookups read, the plot files lookups keep open |
 //! | [`plot_cache`] | the header cache file: a restart loads plots without reading their headers |
 //! | [`plot_sync`] | the plot sync sender: sans-IO stop-and-wait state machine with resends and resync |
 //! | [`signing`] | answering `RequestSignatures` with the plot's local key |
@@ -99,7 +99,7 @@ pub use config::{
 };
 pub use plot_cache::{CacheEntry, CacheError, DecodeError, PlotData, default_cache_path};
 pub use plot_manager::{FarmerKeys, LoadError, PlotManager, RefreshResult};
-pub use plot_set::{LoadedPlot, PlotSet, SharedPlots};
+pub use plot_set::{LoadedPlot, OpenFiles, PlotSet, SharedPlots};
 pub use plot_sync::{
     PlotSyncSender, RefreshSync, SyncMessage, SyncMessageType, SyncPayload, SyncResponse,
     SyncState, SyncedPlot,

@@ -7,6 +7,9 @@
 //! Plot headers are cached in `ROOT/cache/sickle_harvester_plots.dat` (`--plot-cache FILE` moves
 //! it, `--no-plot-cache` turns it off), so a restart farms many plots within seconds.
 //!
+//! A plot's lookups keep its file open, up to the open-file limit (raised to the hard limit at
+//! start) less 1024 files; `--open-plot-files N` sets the number, 0 opens the file per lookup.
+//!
 //! `--check` instead scans the plot directories and opens every plot header, printing one line
 //! per file, and exits 1 if any file fails to open (it never uses the cache).
 
@@ -64,6 +67,10 @@ struct Args {
     /// Keep no plot header cache: every start reads every plot header from disk.
     #[arg(long)]
     no_plot_cache: bool,
+    /// Plot files lookups may keep open between signage points (0: open the file for every
+    /// lookup). Default: the open-file limit, raised to its hard limit, less 1024.
+    #[arg(long, value_name = "N")]
+    open_plot_files: Option<usize>,
 }
 
 fn parse_peer(text: &str) -> Result<FarmerPeer, String> {
@@ -100,6 +107,7 @@ fn main() -> ExitCode {
     if args.check {
         return check(&config);
     }
+    let open_plot_files = args.open_plot_files.unwrap_or_else(default_open_plot_files);
     let tls = match TlsSetup::from_files(
         &config.certs.private_ca_crt,
         &config.certs.private_crt,
@@ -122,7 +130,7 @@ fn main() -> ExitCode {
         }
     };
     let deadline = Duration::from_millis(args.lookup_deadline_ms);
-    runtime.block_on(farm(config, tls, deadline, args.metrics))
+    runtime.block_on(farm(config, tls, deadline, args.metrics, open_plot_files))
 }
 
 async fn farm(
@@ -130,6 +138,7 @@ async fn farm(
     tls: TlsSetup,
     deadline: Duration,
     metrics: Option<std::net::SocketAddr>,
+    open_plot_files: usize,
 ) -> ExitCode {
     let scan = ScanSettings {
         directories: config.plot_directories.clone(),
@@ -146,6 +155,10 @@ async fn farm(
     if let Some(path) = &config.plot_cache {
         manager = manager.with_cache(path.clone());
     }
+    if open_plot_files > 0 {
+        manager = manager.keep_files_open(open_plot_files);
+    }
+    tracing::debug!(open_plot_files, "plot files lookups may keep open");
     let limits = LookupLimits {
         concurrency: Arc::new(Semaphore::new(config.num_threads)),
         deadline,
@@ -280,4 +293,22 @@ fn peer_config(network: &str) -> PeerConfig {
     let mut peer = PeerConfig::new(network, HARVESTER_NODE_TYPE, 0);
     peer.payload_check = Some(sickle_peer::harvester_link_check);
     peer
+}
+
+/// Open-file descriptors kept for everything but plot files: sockets, scans, the header cache,
+/// logs.
+const RESERVED_FILES: u64 = 1024;
+
+/// How many plot files lookups keep open by default: the process's open-file limit, first raised
+/// to its hard limit (as Go programs do), less [`RESERVED_FILES`]; none if it cannot be read.
+fn default_open_plot_files() -> usize {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => usize::try_from(limit.saturating_sub(RESERVED_FILES)).unwrap_or(usize::MAX),
+        Err(error) => {
+            eprintln!(
+                "warning: cannot read the open-file limit ({error}); plot files are opened per lookup"
+            );
+            0
+        }
+    }
 }

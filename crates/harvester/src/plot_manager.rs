@@ -47,7 +47,7 @@ use sickle_pos::{Plot, PlotError};
 use crate::plot_cache::{self, CacheEntry, EntryRef, MemoBytes, PlotData};
 // The loaded-plot types live in `plot_set`; they are part of this module's interface.
 pub use crate::plot_set::{
-    LoadedPlot, Opener, PlotReader, PlotSet, PlotStats, SharedPlots, open_file,
+    LoadedPlot, OpenFiles, Opener, PlotReader, PlotSet, PlotStats, SharedPlots, open_file,
 };
 use crate::scan::{ScanSettings, find_plot_files};
 
@@ -178,6 +178,7 @@ pub struct PlotManager {
     retry_invalid: Duration,
     open_threads: usize,
     opener: Opener,
+    open_files: Option<Arc<OpenFiles>>,
     shared: SharedPlots,
     /// The loaded plots as last published, shared with that snapshot until the next change.
     loaded: Arc<PlotSet>,
@@ -238,6 +239,7 @@ impl PlotManager {
             retry_invalid,
             open_threads: open_threads.max(1),
             opener,
+            open_files: None,
             shared: SharedPlots::default(),
             loaded: Arc::default(),
             pending: Vec::new(),
@@ -259,6 +261,18 @@ impl PlotManager {
             dirty: false,
         });
         self
+    }
+
+    /// Lets lookups keep up to `limit` plot files open between signage points ([`OpenFiles`]);
+    /// without it, every lookup opens its file.
+    pub fn keep_files_open(mut self, limit: usize) -> Self {
+        self.open_files = Some(OpenFiles::new(limit));
+        self
+    }
+
+    /// The open-file slots lookups share, if files are kept open.
+    pub fn open_files(&self) -> Option<&Arc<OpenFiles>> {
+        self.open_files.as_ref()
     }
 
     /// The header cache file, if any.
@@ -572,6 +586,7 @@ impl PlotManager {
                 entry.modified,
                 entry.data,
                 Arc::clone(&self.opener),
+                self.open_files.clone(),
             ));
             self.names.insert(ByFileName(Arc::clone(&plot)));
             self.pending.push(Arc::clone(&plot));

@@ -1,13 +1,14 @@
-//! The loaded plots as lookups see them: [`LoadedPlot`] (a few hundred bytes, no open file), the
-//! immutable [`PlotSet`] snapshot and its [`SharedPlots`] handle, and how a lookup opens a plot
-//! ([`Opener`], [`open_file`]). The [`crate::plot_manager`] builds and publishes them.
+//! The loaded plots as lookups see them: [`LoadedPlot`] (a few hundred bytes, and the file handle
+//! its lookups keep open while [`OpenFiles`] allows), the immutable [`PlotSet`] snapshot and its
+//! [`SharedPlots`] handle, and how a lookup opens a plot ([`Opener`], [`open_file`]). The
+//! [`crate::plot_manager`] builds and publishes them.
 
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::SystemTime;
 
 use chia_bls::PublicKey;
@@ -45,6 +46,43 @@ impl ReadAt for PlotFile {
     }
 }
 
+/// How many plot files the loaded plots of one manager may keep open between lookups.
+///
+/// Opening a plot costs a path walk, an `open`, an `fstat` and a `close`: on the test machine
+/// about 5 µs of a 50 µs lookup. A plot whose lookup finds a slot keeps its handle until it is
+/// unloaded (removed, changed or replaced by a refresh) or a lookup of it fails; plots beyond the
+/// limit open their file for each lookup, as chiapos does.
+#[derive(Debug)]
+pub struct OpenFiles {
+    left: AtomicUsize,
+}
+
+impl OpenFiles {
+    /// Room for `limit` open plot files.
+    pub fn new(limit: usize) -> Arc<Self> {
+        Arc::new(Self {
+            left: AtomicUsize::new(limit),
+        })
+    }
+
+    /// Slots not taken.
+    pub fn available(&self) -> usize {
+        self.left.load(Ordering::Acquire)
+    }
+
+    fn take(&self) -> bool {
+        self.left
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+                left.checked_sub(1)
+            })
+            .is_ok()
+    }
+
+    fn give_back(&self) {
+        self.left.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
 /// Counters kept per loaded plot, updated by lookups.
 #[derive(Debug, Default)]
 pub struct PlotStats {
@@ -70,6 +108,16 @@ pub struct LoadedPlot {
     pub stats: PlotStats,
     data: Box<PlotData>,
     opener: Opener,
+    /// Where a kept handle's slot comes from; `None`: every lookup opens the file.
+    open_files: Option<Arc<OpenFiles>>,
+    /// The handle lookups reuse, once one got a slot.
+    handle: Mutex<Option<PlotReader>>,
+}
+
+impl Drop for LoadedPlot {
+    fn drop(&mut self) {
+        self.close();
+    }
 }
 
 impl std::fmt::Debug for LoadedPlot {
@@ -84,13 +132,15 @@ impl std::fmt::Debug for LoadedPlot {
 }
 
 impl LoadedPlot {
-    /// A plot the manager loaded: `data` from its header or the cache, `opener` for lookups.
+    /// A plot the manager loaded: `data` from its header or the cache, `opener` for lookups,
+    /// which keep the file open if `open_files` has room.
     pub(crate) fn new(
         path: PathBuf,
         file_size: u64,
         modified: SystemTime,
         data: Box<PlotData>,
         opener: Opener,
+        open_files: Option<Arc<OpenFiles>>,
     ) -> Self {
         Self {
             path,
@@ -99,6 +149,8 @@ impl LoadedPlot {
             stats: PlotStats::default(),
             data,
             opener,
+            open_files,
+            handle: Mutex::new(None),
         }
     }
 
@@ -122,9 +174,38 @@ impl LoadedPlot {
         &self.data
     }
 
-    /// Opens the file for one lookup.
+    /// The file for one lookup: the kept handle, else a new one, kept if [`OpenFiles`] has room.
     pub fn open(&self) -> io::Result<PlotReader> {
-        (self.opener)(&self.path)
+        if let Some(reader) = self.kept().as_ref() {
+            return Ok(Arc::clone(reader));
+        }
+        let reader = (self.opener)(&self.path)?;
+        if let Some(open_files) = &self.open_files {
+            let mut kept = self.kept();
+            if kept.is_none() && open_files.take() {
+                *kept = Some(Arc::clone(&reader));
+            }
+        }
+        Ok(reader)
+    }
+
+    /// Drops the kept handle, if any, and frees its slot: after a failed lookup, so the next one
+    /// opens the file afresh (a remounted disk, a replaced file).
+    pub fn close(&self) {
+        if self.kept().take().is_some()
+            && let Some(open_files) = &self.open_files
+        {
+            open_files.give_back();
+        }
+    }
+
+    /// Whether a handle is kept open.
+    pub fn is_open(&self) -> bool {
+        self.kept().is_some()
+    }
+
+    fn kept(&self) -> MutexGuard<'_, Option<PlotReader>> {
+        self.handle.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The memo's pool contract puzzle hash (plot NFT plots).

@@ -221,7 +221,7 @@ pub fn lookup_plots(
         .iter()
         .map(|plot| pos_challenge(plot.plot_id(), &sp.challenge_hash, &sp.sp_hash))
         .collect();
-    // One handle per lookup: a loaded plot keeps no file open.
+    // The plot's kept handle, or one opened for this lookup.
     let mut readers: Vec<Result<PlotReader, LookupError>> = plots
         .iter()
         .map(|plot| {
@@ -256,8 +256,15 @@ pub fn lookup_plots(
                 .map_err(|source| LookupError::Plot {
                     path: plot.path.display().to_string(),
                     source,
-                })?;
-            proofs_for(constants, sp, plot, reader.as_ref(), challenge, &found)
+                })
+                .and_then(|found| {
+                    proofs_for(constants, sp, plot, reader.as_ref(), challenge, &found)
+                });
+            if found.is_err() {
+                // The next lookup opens the file afresh (a remounted disk, a replaced file).
+                plot.close();
+            }
+            found
         })
         .collect()
 }
