@@ -140,8 +140,8 @@ impl Metrics {
                 .map(|dir| dir.display().to_string())
                 .unwrap_or_default();
             let entry = by_directory.entry(directory).or_default();
-            entry.0 += get(&plot.stats.errors);
-            entry.1 += get(&plot.stats.timeouts);
+            entry.0 += u64::from(plot.stats.errors.load(Ordering::Relaxed));
+            entry.1 += u64::from(plot.stats.timeouts.load(Ordering::Relaxed));
         }
         for (name, help, pick) in [
             ("lookup_errors_total", "Plot lookups that failed.", 0),

@@ -47,7 +47,8 @@ use sickle_pos::{Plot, PlotError};
 use crate::plot_cache::{self, CacheEntry, EntryRef, MemoBytes, PlotData};
 // The loaded-plot types live in `plot_set`; they are part of this module's interface.
 pub use crate::plot_set::{
-    LoadedPlot, OpenFiles, Opener, PlotReader, PlotSet, PlotStats, SharedPlots, open_file,
+    LoadedPlot, OpenFiles, Opener, PlotFiles, PlotReader, PlotSet, PlotStats, SharedPlots,
+    open_file,
 };
 use crate::scan::{ScanSettings, find_plot_files};
 
@@ -177,8 +178,7 @@ pub struct PlotManager {
     batch_size: usize,
     retry_invalid: Duration,
     open_threads: usize,
-    opener: Opener,
-    open_files: Option<Arc<OpenFiles>>,
+    files: Arc<PlotFiles>,
     shared: SharedPlots,
     /// The loaded plots as last published, shared with that snapshot until the next change.
     loaded: Arc<PlotSet>,
@@ -238,8 +238,7 @@ impl PlotManager {
             batch_size: batch_size.max(1),
             retry_invalid,
             open_threads: open_threads.max(1),
-            opener,
-            open_files: None,
+            files: PlotFiles::new(opener, None),
             shared: SharedPlots::default(),
             loaded: Arc::default(),
             pending: Vec::new(),
@@ -266,13 +265,13 @@ impl PlotManager {
     /// Lets lookups keep up to `limit` plot files open between signage points ([`OpenFiles`]);
     /// without it, every lookup opens its file.
     pub fn keep_files_open(mut self, limit: usize) -> Self {
-        self.open_files = Some(OpenFiles::new(limit));
+        self.files = PlotFiles::new(Arc::clone(self.files.opener()), Some(OpenFiles::new(limit)));
         self
     }
 
     /// The open-file slots lookups share, if files are kept open.
     pub fn open_files(&self) -> Option<&Arc<OpenFiles>> {
-        self.open_files.as_ref()
+        self.files.open_files()
     }
 
     /// The header cache file, if any.
@@ -585,8 +584,7 @@ impl PlotManager {
                 entry.file_size,
                 entry.modified,
                 entry.data,
-                Arc::clone(&self.opener),
-                self.open_files.clone(),
+                Arc::clone(&self.files),
             ));
             self.names.insert(ByFileName(Arc::clone(&plot)));
             self.pending.push(Arc::clone(&plot));
@@ -633,7 +631,7 @@ impl PlotManager {
         let mut to_read = Vec::new();
         for (index, (path, cached)) in files.into_iter().enumerate() {
             if cached.is_some() {
-                let opened = read_header(&self.opener, &path, cached);
+                let opened = read_header(self.files.opener(), &path, cached);
                 results.push(Some((path, true, opened)));
             } else {
                 results.push(None);
@@ -645,7 +643,7 @@ impl PlotManager {
             to_read
                 .into_iter()
                 .map(|(index, path)| {
-                    let opened = read_header(&self.opener, &path, None);
+                    let opened = read_header(self.files.opener(), &path, None);
                     (index, path, opened)
                 })
                 .collect()
@@ -660,7 +658,7 @@ impl PlotManager {
                 }
                 runs.push(chunk);
             }
-            let opener = &self.opener;
+            let opener = self.files.opener();
             std::thread::scope(|scope| {
                 let handles: Vec<_> = runs
                     .into_iter()

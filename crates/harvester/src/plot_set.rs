@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::SystemTime;
 
@@ -83,20 +83,50 @@ impl OpenFiles {
     }
 }
 
-/// Counters kept per loaded plot, updated by lookups.
+/// How the plots of one manager open their files: the [`Opener`], and the [`OpenFiles`] budget
+/// of files kept open (none: every lookup opens its file). One per manager, shared by its plots.
+pub struct PlotFiles {
+    opener: Opener,
+    open_files: Option<Arc<OpenFiles>>,
+}
+
+impl PlotFiles {
+    /// Files opened with `opener`, up to `open_files` of them kept open.
+    pub fn new(opener: Opener, open_files: Option<Arc<OpenFiles>>) -> Arc<Self> {
+        Arc::new(Self { opener, open_files })
+    }
+
+    /// The opener.
+    pub fn opener(&self) -> &Opener {
+        &self.opener
+    }
+
+    /// The budget of files kept open, if files are kept open.
+    pub fn open_files(&self) -> Option<&Arc<OpenFiles>> {
+        self.open_files.as_ref()
+    }
+}
+
+/// Counters kept per loaded plot, updated by lookups (32 bits: a plot looked up at every signage
+/// point wraps after about 1,200 years; a loaded plot stays small, see [`LoadedPlot`]).
 #[derive(Debug, Default)]
 pub struct PlotStats {
     /// Quality lookups started.
-    pub lookups: AtomicU64,
+    pub lookups: AtomicU32,
     /// Lookups that failed with an error.
-    pub errors: AtomicU64,
+    pub errors: AtomicU32,
     /// Lookups abandoned because they exceeded the per-plot deadline.
-    pub timeouts: AtomicU64,
+    pub timeouts: AtomicU32,
     /// A lookup of this plot is running on the blocking pool (possibly stuck on its disk).
     pub in_flight: AtomicBool,
 }
 
 /// A plot that is farmed (chia's `PlotInfo`).
+///
+/// It is kept small: at most 104 bytes, so that with its `Arc` counts it fits a 128-byte
+/// allocation (a test checks). A harvester holds one per plot, and 100,000 plots must stay under
+/// 1 KiB of resident memory each, header data included: a version 32 bytes larger measured
+/// about 980 B per plot at a restart from the header cache instead of about 825.
 pub struct LoadedPlot {
     /// Absolute path of the file.
     pub path: PathBuf,
@@ -107,11 +137,10 @@ pub struct LoadedPlot {
     /// Lookup counters.
     pub stats: PlotStats,
     data: Box<PlotData>,
-    opener: Opener,
-    /// Where a kept handle's slot comes from; `None`: every lookup opens the file.
-    open_files: Option<Arc<OpenFiles>>,
-    /// The handle lookups reuse, once one got a slot.
-    handle: Mutex<Option<PlotReader>>,
+    files: Arc<PlotFiles>,
+    /// The handle lookups reuse, once one got a slot (boxed again: a thin pointer keeps the
+    /// plot small).
+    handle: Mutex<Option<Arc<PlotReader>>>,
 }
 
 impl Drop for LoadedPlot {
@@ -132,15 +161,14 @@ impl std::fmt::Debug for LoadedPlot {
 }
 
 impl LoadedPlot {
-    /// A plot the manager loaded: `data` from its header or the cache, `opener` for lookups,
-    /// which keep the file open if `open_files` has room.
+    /// A plot the manager loaded: `data` from its header or the cache; lookups open it as
+    /// `files` says.
     pub(crate) fn new(
         path: PathBuf,
         file_size: u64,
         modified: SystemTime,
         data: Box<PlotData>,
-        opener: Opener,
-        open_files: Option<Arc<OpenFiles>>,
+        files: Arc<PlotFiles>,
     ) -> Self {
         Self {
             path,
@@ -148,8 +176,7 @@ impl LoadedPlot {
             modified,
             stats: PlotStats::default(),
             data,
-            opener,
-            open_files,
+            files,
             handle: Mutex::new(None),
         }
     }
@@ -176,14 +203,14 @@ impl LoadedPlot {
 
     /// The file for one lookup: the kept handle, else a new one, kept if [`OpenFiles`] has room.
     pub fn open(&self) -> io::Result<PlotReader> {
-        if let Some(reader) = self.kept().as_ref() {
+        if let Some(reader) = self.kept().as_deref() {
             return Ok(Arc::clone(reader));
         }
-        let reader = (self.opener)(&self.path)?;
-        if let Some(open_files) = &self.open_files {
+        let reader = (self.files.opener)(&self.path)?;
+        if let Some(open_files) = &self.files.open_files {
             let mut kept = self.kept();
             if kept.is_none() && open_files.take() {
-                *kept = Some(Arc::clone(&reader));
+                *kept = Some(Arc::new(Arc::clone(&reader)));
             }
         }
         Ok(reader)
@@ -193,7 +220,7 @@ impl LoadedPlot {
     /// opens the file afresh (a remounted disk, a replaced file).
     pub fn close(&self) {
         if self.kept().take().is_some()
-            && let Some(open_files) = &self.open_files
+            && let Some(open_files) = &self.files.open_files
         {
             open_files.give_back();
         }
@@ -204,7 +231,7 @@ impl LoadedPlot {
         self.kept().is_some()
     }
 
-    fn kept(&self) -> MutexGuard<'_, Option<PlotReader>> {
+    fn kept(&self) -> MutexGuard<'_, Option<Arc<PlotReader>>> {
         self.handle.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -337,7 +364,19 @@ impl SharedPlots {
 
 impl PlotStats {
     /// Adds one to `counter`.
-    pub fn bump(counter: &AtomicU64) {
+    pub fn bump(counter: &AtomicU32) {
         counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LoadedPlot;
+
+    #[test]
+    fn a_loaded_plot_fits_a_128_byte_allocation() {
+        // `Arc` adds two counts; glibc adds an 8-byte header and rounds to 16.
+        let size = std::mem::size_of::<LoadedPlot>();
+        assert!(size + 16 + 8 <= 128, "LoadedPlot grew to {size} bytes");
     }
 }
