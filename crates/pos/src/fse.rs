@@ -140,12 +140,17 @@ struct DecodeTable {
 }
 
 /// A cell as lockstep lanes use it: `base` in the high 16 bits and, in the low 16 as an `i16`,
-/// `symbol · 256 − nb_bits`, the change to a lane's accumulator (`sum · 256 + bit position`).
-/// One add then both sums the symbol and consumes the bits.
+/// `symbol · 64 − nb_bits`, the change to a lane's accumulator (`sum · 64 + bit position`).
+/// One add then both sums the symbol and consumes the bits. (255 · 64 fits an `i16`; 255 · 256
+/// would not.)
 type Packed = u32;
 
+/// A lane's accumulator holds the bit position (below 64) in its low `POS_BITS` bits.
+const POS_BITS: u32 = 6;
+const POS_MASK: u64 = (1 << POS_BITS) - 1;
+
 fn pack(cell: Cell) -> Packed {
-    let step = (i32::from(cell.symbol) << 8) - i32::from(cell.nb_bits);
+    let step = (i32::from(cell.symbol) << POS_BITS) - i32::from(cell.nb_bits);
     (u32::from(cell.base) << 16) | u32::from(step as i16 as u16)
 }
 
@@ -253,7 +258,7 @@ impl LockstepGoal {
 /// One stream's registers in a lockstep decode.
 ///
 /// The bits of a quad sit in `word`, the 8 bytes loaded at bit `word_start`; `acc` holds
-/// `sum · 256 + pos`, where `pos` (below 64) counts the word's unread bits. The stream's unread
+/// `sum · 64 + pos`, where `pos` (below 64) counts the word's unread bits. The stream's unread
 /// bits are `word_start + pos`.
 #[derive(Clone, Copy)]
 struct Lane<'a> {
@@ -263,7 +268,7 @@ struct Lane<'a> {
     acc: u64,
     own: u16,
     other: u16,
-    /// Quads stop once `acc` reaches this (a sum limit times 256): a further quad might pass the
+    /// Quads stop once `acc` reaches this (a sum limit times 64): a further quad might pass the
     /// caller's threshold.
     limit: u64,
     /// Symbols this lane may still decode.
@@ -274,12 +279,12 @@ impl Lane<'_> {
     /// Unread bits of the stream.
     #[inline(always)]
     fn remaining(&self) -> i64 {
-        self.word_start + (self.acc & 0xff) as i64
+        self.word_start + (self.acc & POS_MASK) as i64
     }
 
     /// The symbols summed so far.
     fn sum(&self) -> u64 {
-        self.acc >> 8
+        self.acc >> POS_BITS
     }
 
     /// Loads the bits of the next quad: the 8 bytes ending at the byte that holds the next
@@ -290,7 +295,7 @@ impl Lane<'_> {
         let byte = (remaining / 8 - 7).max(0);
         self.word = load_le(self.bytes, byte as usize);
         let start = byte * 8;
-        self.acc = self.acc - (self.acc & 0xff) + (remaining - start) as u64;
+        self.acc = self.acc - (self.acc & POS_MASK) + (remaining - start) as u64;
         self.word_start = start;
     }
 
@@ -299,10 +304,10 @@ impl Lane<'_> {
     #[inline(always)]
     fn step(&mut self, table: &[Packed; TABLE_SIZE], state: u16) -> u16 {
         let cell = table[usize::from(state) & (TABLE_SIZE - 1)];
-        let pos = self.acc & 63;
+        let pos = self.acc & POS_MASK;
         self.acc = self.acc.wrapping_add(cell as u16 as i16 as u64);
         // Bits [new pos, pos) of the word.
-        let bits = (self.word & ((1u64 << pos) - 1)) >> (self.acc & 63);
+        let bits = (self.word & ((1u64 << pos) - 1)) >> (self.acc & POS_MASK);
         ((cell >> 16) as u16).wrapping_add(bits as u16)
     }
 
@@ -653,7 +658,7 @@ impl<'a> FseDecoder<'a> {
             acc: (remaining & 63) as u64,
             own: self.states[self.turn],
             other: self.states[self.turn ^ 1],
-            limit: limit.saturating_mul(256),
+            limit: limit.saturating_mul(1 << POS_BITS),
             left: count.min(self.capacity.saturating_sub(self.emitted)),
         }
     }
@@ -721,5 +726,22 @@ mod tests {
             decoder.decode_all(),
             Err(FseError::TooManySymbols { capacity: 3 })
         );
+    }
+
+    #[test]
+    fn packed_cells_keep_symbol_bits_and_base() {
+        let mut largest = 0;
+        for table in DeltaTable::ALL {
+            let built = table.decode_table();
+            for (cell, &packed) in built.cells.iter().zip(built.packed.iter()) {
+                let step = i32::from(packed as u16 as i16);
+                let nb = i32::from(cell.nb_bits);
+                assert_eq!(step, (i32::from(cell.symbol) << POS_BITS) - nb, "{table:?}");
+                assert_eq!((packed >> 16) as u16, cell.base, "{table:?}");
+                largest = largest.max(cell.symbol);
+            }
+        }
+        // Symbols above 127 exist, so a narrower accumulator layout would fail above.
+        assert!(largest > 127, "largest symbol {largest}");
     }
 }
