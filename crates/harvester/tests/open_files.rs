@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-use common::{CONTRACT, SOLO, fixture, fixture_keys};
+use common::{CONTRACT, SOLO, constants, fixture, fixture_keys};
 
 use std::collections::HashMap;
 use std::io;
@@ -15,18 +15,7 @@ use std::time::{Duration, SystemTime};
 use sickle_harvester::plot_manager::{Opener, PlotManager, PlotReader, open_file};
 use sickle_harvester::scan::ScanSettings;
 use sickle_harvester::signage::{SignagePoint, lookup_plot};
-use sickle_pos::consensus::OverrideValue;
-use sickle_pos::{ConsensusConstants, ReadAt};
-
-fn constants() -> ConsensusConstants {
-    let overrides = [
-        ("NUMBER_ZERO_BITS_PLOT_FILTER_V1", 0),
-        ("DIFFICULTY_CONSTANT_FACTOR", 1 << 42),
-        ("MIN_PLOT_SIZE_V1", 18),
-    ]
-    .map(|(name, value)| (name.to_owned(), OverrideValue::Int(value)));
-    ConsensusConstants::for_network("mainnet", &overrides).unwrap()
-}
+use sickle_pos::ReadAt;
 
 fn signage_point(seed: u8) -> SignagePoint {
     SignagePoint {

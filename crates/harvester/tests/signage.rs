@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-use common::{CONTRACT, SOLO, fixture, fixture_keys};
+use common::{CONTRACT, SOLO, constants, fixture, fixture_keys};
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -20,25 +20,15 @@ use sickle_harvester::signage::{
     lookup_plots, passing_plots,
 };
 use sickle_pos::consensus::{
-    OverrideValue, PlotSize, calculate_iterations_quality, passes_plot_filter, pos_challenge,
+    PlotSize, calculate_iterations_quality, passes_plot_filter, pos_challenge,
 };
-use sickle_pos::{ConsensusConstants, Plot, PlotMemo, ReadAt};
+use sickle_pos::{Plot, PlotMemo, ReadAt};
 use tokio::sync::{Semaphore, mpsc};
 
 /// Sub-slot iterations so large that every quality is eligible.
 const HUGE_SSI: u64 = 64 << 40;
 
 /// Mainnet with no plot filter and chia's sim-style difficulty factor, so k18 plots farm.
-fn constants() -> ConsensusConstants {
-    let overrides = [
-        ("NUMBER_ZERO_BITS_PLOT_FILTER_V1", 0),
-        ("DIFFICULTY_CONSTANT_FACTOR", 1 << 42),
-        ("MIN_PLOT_SIZE_V1", 18),
-    ]
-    .map(|(name, value)| (name.to_owned(), OverrideValue::Int(value)));
-    ConsensusConstants::for_network("mainnet", &overrides).unwrap()
-}
-
 /// A file reader that blocks every read while `hang` is set, until `release`.
 struct HangingReader {
     file: std::fs::File,

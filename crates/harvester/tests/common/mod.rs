@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 use sickle_harvester::plot_manager::FarmerKeys;
-use sickle_pos::Plot;
+use sickle_pos::consensus::OverrideValue;
+use sickle_pos::{ConsensusConstants, Plot};
 
 /// The solo (pool public key) fixture plot.
 pub const SOLO: &str = "k18-solo.plot";
@@ -29,4 +30,16 @@ pub fn fixture_keys() -> FarmerKeys {
         farmer_public_keys,
         pool_public_keys: vec![*solo.memo().pool_public_key().unwrap()],
     }
+}
+
+/// Mainnet constants with the plot filter off, k=18 allowed and a difficulty factor that makes
+/// the fixtures' qualities eligible at difficulty 1.
+pub fn constants() -> ConsensusConstants {
+    let overrides = [
+        ("NUMBER_ZERO_BITS_PLOT_FILTER_V1", 0),
+        ("DIFFICULTY_CONSTANT_FACTOR", 1 << 42),
+        ("MIN_PLOT_SIZE_V1", 18),
+    ]
+    .map(|(name, value)| (name.to_owned(), OverrideValue::Int(value)));
+    ConsensusConstants::for_network("mainnet", &overrides).unwrap()
 }
