@@ -329,7 +329,14 @@ async fn drive_plot_sync(
             Err(_) => return,
         };
         if let Some(message) = next {
-            let (msg_type, bytes) = wire::sync_message_bytes(message);
+            // Off the runtime: a plot list decompresses its plots' keys, about 15 µs each, so a
+            // message of 300 plots takes several milliseconds.
+            let Ok((msg_type, bytes)) =
+                tokio::task::spawn_blocking(move || wire::sync_message_bytes(message)).await
+            else {
+                // The blocking pool is shutting down (the encoder itself does not panic).
+                return;
+            };
             if let Err(error) = peer.notify(msg_type, bytes).await {
                 tracing::warn!(%error, "cannot send plot sync message");
             }
