@@ -7,8 +7,9 @@
 //!
 //! chiapos' walk misses some proofs (the checkpoint entry itself, entries at the end of the previous
 //! park, runs ending at park offset 9998/9999). This walk finds every position whose f7 equals the
-//! target: binary search for the last checkpoint ≤ target, step back one park when the checkpoint
-//! equals the target, and walk the deltas until the value passes the target.
+//! target: search C1 for the last checkpoint ≤ target (reading a small window where the target
+//! should be, since f7 values are uniform), step back one park when the checkpoint equals the
+//! target, and walk the deltas until the value passes the target.
 
 use crate::error::PlotError;
 use crate::fse::{DeltaTable, FseDecoder, FseError, LockstepGoal, sum_lockstep};
@@ -23,9 +24,11 @@ pub const CHECKPOINT2_INTERVAL: u64 = 10_000;
 /// C2 values read at open at most (a k=50 plot would have ~2^34 / 10^4 ≈ 1.7 M; real plots, k ≤ 35,
 /// have at most a few hundred). Past this the C1 search just starts from a wider range.
 pub(crate) const MAX_C2: u64 = 1 << 16;
-/// C1 entries read in one call once the search has narrowed down that far: one whole C2 block
-/// (40 KB at k=32), so a lookup reads C1 once, as chiapos' buffered sequential scan does.
-const C1_WINDOW_ENTRIES: u64 = CHECKPOINT2_INTERVAL;
+/// C1 entries read around the interpolated position of the target within its C2 block (1 KB at
+/// k=32). f7 values are uniform, so the target's place among a block's 10,000 entries lands
+/// within about ±50 entries of the estimate; a window that misses narrows the range for the next.
+/// chiapos reads the whole block (40 KB at k=32).
+const C1_PROBE_ENTRIES: u64 = 256;
 /// Bytes of a C3 park read at first; the rest only if its stream is longer.
 const C3_FIRST_READ: u64 = 4096;
 /// A C1 table this small (k ≤ 22 or so) is kept in memory from open, saving a read per lookup.
@@ -149,6 +152,73 @@ impl Checkpoints<'_> {
         Ok(one.first().copied().unwrap_or(u64::MAX))
     }
 
+    /// A run of C1 entries `(first index, values)` that holds the last entry ≤ `target` (unless
+    /// none is) followed by the first one above it (unless none is), as far as C1 is sorted.
+    ///
+    /// C2 narrows the search to one block of 10,000 entries whose bounding values it gives. Then,
+    /// while the range is longer than `probe`, a window of `probe` entries is read where the
+    /// target should be if the values between the bounds are evenly spread (f7 values are
+    /// uniform): it either holds the crossing, or it becomes the range's new end. Without bounding
+    /// values (a target below C2's first value) the range is halved instead. A range of `probe`
+    /// entries or fewer is read whole.
+    fn c1_around<R: ReadAt + ?Sized>(
+        &self,
+        reader: &R,
+        target: u64,
+        probe: u64,
+    ) -> Result<(u64, Vec<u64>), PlotError> {
+        let c2 = c2_values(self.c2, self.k);
+        let (mut lo, mut hi) = c1_search_range(c2.clone(), target, self.c1_slots);
+        // The first C1 index above the target is in [lo, hi]. Known values at lo − 1 (≤ target)
+        // and at hi (> target), from C2 (the block's first entry is C2's value) and k.
+        let block = lo / CHECKPOINT2_INTERVAL;
+        let below = c2.clone().nth(block as usize).filter(|&v| v <= target);
+        let mut bounds = below.map(|v| {
+            let above = c2
+                .clone()
+                .nth(block as usize + 1)
+                .filter(|&v| v > target)
+                .unwrap_or(1u64 << self.k);
+            (v, above)
+        });
+        if bounds.is_some() {
+            // C1[lo] is the C2 value itself: the crossing is after it.
+            lo += 1;
+        }
+        let mut window = Vec::new();
+        while hi - lo > probe {
+            let guess = match bounds {
+                Some((low, high)) if high > low => {
+                    let spread = u128::from(hi - lo);
+                    let offset =
+                        u128::from(target.saturating_sub(low)) * spread / u128::from(high - low);
+                    lo + offset as u64
+                }
+                _ => lo + (hi - lo) / 2,
+            };
+            let start = guess.saturating_sub(probe / 2).clamp(lo, hi - probe);
+            self.read_c1(reader, start, &mut window, probe)?;
+            let at_most = window.iter().take_while(|&&v| v <= target).count() as u64;
+            let (first_value, last_value) = match (window.first(), window.last()) {
+                (Some(&first), Some(&last)) => (first, last),
+                _ => break,
+            };
+            if at_most == 0 {
+                hi = start;
+                bounds = bounds.map(|(low, _)| (low, first_value));
+            } else if at_most == probe {
+                lo = start + probe;
+                bounds = bounds.map(|(_, high)| (last_value, high));
+            } else {
+                return Ok((start, window));
+            }
+        }
+        // Read the range plus the entry before it (the candidate checkpoint).
+        let first = lo.saturating_sub(1);
+        self.read_c1(reader, first, &mut window, hi - first)?;
+        Ok((first, window))
+    }
+
     /// The C3 parks that can hold `target`, with their checkpoint values; `None` when the target
     /// is below the smallest f7.
     fn plan<R: ReadAt + ?Sized>(
@@ -156,21 +226,17 @@ impl Checkpoints<'_> {
         reader: &R,
         target: u64,
     ) -> Result<Option<C3Plan>, PlotError> {
-        // Binary search for the first C1 index whose value is > target, in [lo, hi].
-        let per_window = C1_WINDOW_ENTRIES;
-        let (mut lo, mut hi) = c1_search_range(c2_values(self.c2, self.k), target, self.c1_slots);
-        while hi - lo > per_window {
-            let mid = lo + (hi - lo) / 2;
-            if self.c1_at(reader, mid)? > target {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        // Read the window plus the entry before it (the candidate checkpoint).
-        let first = lo.saturating_sub(1);
-        let mut window = Vec::new();
-        self.read_c1(reader, first, &mut window, hi - first)?;
+        self.plan_with(reader, target, C1_PROBE_ENTRIES)
+    }
+
+    /// [`plan`](Self::plan), reading C1 `probe` entries at a time.
+    fn plan_with<R: ReadAt + ?Sized>(
+        &self,
+        reader: &R,
+        target: u64,
+        probe: u64,
+    ) -> Result<Option<C3Plan>, PlotError> {
+        let (first, window) = self.c1_around(reader, target, probe.max(2))?;
         let first_greater = first + window.iter().take_while(|&&v| v <= target).count() as u64;
         let Some(last_le) = first_greater.checked_sub(1) else {
             return Ok(None);
@@ -246,6 +312,7 @@ impl Checkpoints<'_> {
 }
 
 /// The C3 parks a walk visits: `first_park` on, one per checkpoint value.
+#[derive(Debug, PartialEq, Eq)]
 struct C3Plan {
     first_park: u64,
     /// C1 values of parks `first_park..first_park + checkpoints.len()`.
@@ -431,7 +498,7 @@ fn c1_search_range(
 }
 
 /// The values of C2 entries stored as on disk: `ceil(k/8)` bytes each, left-aligned k bits.
-pub(crate) fn c2_values(bytes: &[u8], k: u8) -> impl ExactSizeIterator<Item = u64> + '_ {
+pub(crate) fn c2_values(bytes: &[u8], k: u8) -> impl ExactSizeIterator<Item = u64> + Clone + '_ {
     let size = byte_align(u64::from(k)) as usize;
     let shift = 8 * size as u32 - u32::from(k);
     bytes
@@ -465,6 +532,7 @@ fn c3_stream(park_bytes: &[u8], park: u64) -> Result<&[u8], PlotError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -492,5 +560,82 @@ mod tests {
             vec![(1 << 18) - 1, 1]
         );
         assert_eq!(c2_values(&bytes[..5], 18).len(), 1);
+    }
+
+    /// A C1 table of `entries` sorted values (k = 32, 4 bytes each, then the zero terminator),
+    /// with runs of equal values, and its C2; as a file holding C1 from offset 0.
+    fn synthetic_c1(entries: u64) -> (Vec<u8>, Vec<u8>, Vec<u64>) {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut values: Vec<u64> = (0..entries)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                1 + state % ((1u64 << 32) - 1)
+            })
+            .collect();
+        values.sort_unstable();
+        // Runs of equal checkpoints, across a C2 boundary too.
+        for i in [100, 9_999, 10_000, 10_001, 23_456] {
+            if let Some(i) = usize::try_from(i).ok().filter(|&i| i + 3 < values.len()) {
+                let v = values[i];
+                values[i + 1..i + 4].fill(v);
+            }
+        }
+        let mut c1 = Vec::new();
+        for v in &values {
+            c1.extend_from_slice(&(*v as u32).to_be_bytes());
+        }
+        c1.extend_from_slice(&[0; 4]);
+        let c2: Vec<u8> = values
+            .iter()
+            .step_by(CHECKPOINT2_INTERVAL as usize)
+            .flat_map(|v| (*v as u32).to_be_bytes())
+            .collect();
+        (c1, c2, values)
+    }
+
+    #[test]
+    fn interpolated_c1_windows_find_what_reading_whole_blocks_finds() {
+        let (c1, c2, values) = synthetic_c1(35_000);
+        let checkpoints = Checkpoints {
+            k: 32,
+            c1_start: 0,
+            c1_slots: values.len() as u64 + 1,
+            c2: &c2,
+            c1_cache: None,
+            c3_start: 0,
+            file_size: c1.len() as u64,
+        };
+        let reader = crate::read_at::CountingReader::new(c1.clone());
+        let mut targets = vec![0, 1, (1 << 32) - 1, values[0] - 1];
+        for (i, v) in values.iter().enumerate().step_by(97) {
+            targets.extend([v - 1, *v, v + 1, v + (i as u64 % 5_000)]);
+        }
+        for i in [100, 9_999, 10_000, 10_001, 23_456] {
+            targets.extend([values[i] - 1, values[i], values[i] + 1]);
+        }
+        let (mut probed_bytes, mut whole_bytes) = (0, 0);
+        for &target in &targets {
+            reader.reset();
+            let whole = checkpoints.plan_with(&reader, target, u64::MAX).unwrap();
+            whole_bytes += reader.counts().1;
+            for probe in [2, 3, 7, 64, C1_PROBE_ENTRIES] {
+                reader.reset();
+                let probed = checkpoints.plan_with(&reader, target, probe).unwrap();
+                assert_eq!(probed, whole, "target {target}, probe {probe}");
+                if probe == C1_PROBE_ENTRIES {
+                    probed_bytes += reader.counts().1;
+                }
+            }
+        }
+        // Whole blocks are 40 KB; the probes read about one window (1 KB) per target.
+        let n = targets.len() as u64;
+        assert!(
+            probed_bytes / n < 2_500 && whole_bytes / n > 30_000,
+            "C1 bytes per plan: {} probed, {} whole",
+            probed_bytes / n,
+            whole_bytes / n
+        );
     }
 }
