@@ -1,6 +1,9 @@
-//! The reader against chiapos 2.0.12: every recorded challenge of the k=18 fixture plots.
+//! The reader against chiapos 2.0.12: every recorded challenge of the k=18 fixture plots, and of
+//! larger plots on request.
 //!
-//! Vectors: crates/vectors/data/pos/*.json, made by `cargo xtask gen-plots`.
+//! Vectors: crates/vectors/data/pos/*.json, made by `cargo xtask gen-plots`. Larger plots: `cargo
+//! xtask gen-plots --k 22,26` writes them and their vectors to target/pos-plots; then
+//! `SICKLE_POS_PLOTS=target/pos-plots cargo test -p sickle-pos --test reader -- --ignored`.
 
 #![allow(clippy::unwrap_used)] // tests may unwrap: a failure is the assertion
 
@@ -20,8 +23,11 @@ struct Row {
 }
 
 fn load(name: &str) -> (Value, Vec<Row>) {
-    let text =
-        std::fs::read_to_string(data_dir().join("pos").join(format!("{name}.json"))).unwrap();
+    load_at(&data_dir().join("pos").join(format!("{name}.json")))
+}
+
+fn load_at(path: &std::path::Path) -> (Value, Vec<Row>) {
+    let text = std::fs::read_to_string(path).unwrap();
     let json: Value = serde_json::from_str(&text).unwrap();
     let rows = json["challenges"]
         .as_array()
@@ -60,9 +66,19 @@ fn open(name: &str) -> Plot<File> {
 }
 
 fn check_plot(name: &str) {
-    let (json, rows) = load(name);
-    let plot = open(name);
-    assert_eq!(plot.k(), 18);
+    let plot_path = data_dir().join("plots").join(format!("{name}.plot"));
+    let json_path = data_dir().join("pos").join(format!("{name}.json"));
+    check_plot_at(name, &plot_path, &json_path, 800);
+}
+
+/// Every recorded challenge: chiapos' qualities and proofs are a subsequence of ours, each extra
+/// proof verifies, and the layout without its in-memory C1 (as the harvester keeps it) answers the
+/// same.
+fn check_plot_at(name: &str, plot_path: &std::path::Path, json_path: &std::path::Path, min: usize) {
+    let (json, rows) = load_at(json_path);
+    let plot = Plot::open(File::open(plot_path).unwrap()).unwrap();
+    let k = plot.k();
+    assert_eq!(u64::from(k), json["k"].as_u64().unwrap());
     assert_eq!(
         hex::encode(plot.plot_id()),
         json["plot_id"].as_str().unwrap()
@@ -71,10 +87,18 @@ fn check_plot(name: &str) {
         hex::encode(&plot.header().memo),
         json["memo"].as_str().unwrap()
     );
+    let read_c1 = plot.layout().clone().without_c1_cache();
     let mut reference = 0;
     let mut extra = 0;
     for row in &rows {
         let ours = plot.qualities_for_challenge(&row.challenge).unwrap();
+        assert_eq!(
+            read_c1
+                .qualities_for_challenge(plot.reader(), &row.challenge)
+                .unwrap(),
+            ours,
+            "{name}: reading C1 from the file answers differently"
+        );
         // chiapos' answer must be a subsequence of ours, each proof identical.
         let mut next = 0;
         for (quality, proof) in row.qualities.iter().zip(&row.proofs) {
@@ -95,7 +119,7 @@ fn check_plot(name: &str) {
                 continue;
             }
             let proof = plot.full_proof(&row.challenge, index).unwrap();
-            let verified = sickle_pos::validate_proof(plot.plot_id(), 18, &row.challenge, &proof);
+            let verified = sickle_pos::validate_proof(plot.plot_id(), k, &row.challenge, &proof);
             assert_eq!(
                 verified.as_ref(),
                 Some(quality),
@@ -108,10 +132,39 @@ fn check_plot(name: &str) {
     let random = json["random_challenges"].as_u64().unwrap() as usize;
     assert!(rows.len() > random && random >= 1000);
     assert!(
-        reference > 800,
+        reference > min,
         "{name}: only {reference} reference qualities"
     );
     eprintln!("{name}: {reference} chiapos qualities matched, {extra} extra found");
+}
+
+/// The plots `cargo xtask gen-plots --k …` made in `$SICKLE_POS_PLOTS` (k=22 and up read C1
+/// through the interpolated search, which the k=18 fixtures' 27-entry C1 never needs).
+#[test]
+#[ignore = "needs plots from `cargo xtask gen-plots --k 22,26` and SICKLE_POS_PLOTS set to their directory"]
+fn larger_plots_match_chiapos() {
+    // Relative to the workspace root (tests run in the crate's directory).
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(std::env::var("SICKLE_POS_PLOTS").expect("SICKLE_POS_PLOTS"));
+    let mut checked = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    entries.sort();
+    for json_path in entries {
+        let plot_path = json_path.with_extension("plot");
+        let name = json_path
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        check_plot_at(&name, &plot_path, &json_path, 800);
+        checked += 1;
+    }
+    assert!(checked > 0, "no plot vectors in {}", dir.display());
 }
 
 #[test]
