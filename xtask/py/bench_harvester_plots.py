@@ -1,4 +1,5 @@
-"""Makes N distinct k=18 plots for `cargo xtask bench-harvester` from the solo fixture plot.
+"""Makes N distinct plots for `cargo xtask bench-harvester` from a solo plot (the k=18 fixture, or a
+larger one from `cargo xtask gen-plots --k`).
 
 usage: bench_harvester_plots.py SOURCE_PLOT OUT_DIR COUNT
 
@@ -48,8 +49,8 @@ def check_source(data: bytes) -> tuple[bytes, bytes]:
     """Returns (pool_pk, farmer_pk) of a v1 solo plot header, or raises."""
     if data[:19] != MAGIC:
         raise ValueError("source is not a v1 plot (magic)")
-    if data[51] != 18:
-        raise ValueError(f"source k is {data[51]}, expected 18")
+    if not 18 <= data[51] <= 32:
+        raise ValueError(f"source k is {data[51]}, expected 18 to 32")
     if int.from_bytes(data[52:54], "big") != 4 or data[54:58] != FORMAT:
         raise ValueError("source format description is not v1.0")
     memo_length = int.from_bytes(data[58:60], "big")
@@ -70,8 +71,8 @@ def plot_keys(index: int, pool_pk: bytes, farmer_pk: bytes) -> tuple[bytes, byte
     return memo, bytes(calculate_plot_id_pk(pool, plot_pk))
 
 
-def file_name(index: int) -> str:
-    return f"bench-k18-{index:04d}.plot"
+def file_name(k: int, index: int) -> str:
+    return f"bench-k{k}-{index:04d}.plot"
 
 
 def is_current(path: str, size: int, memo: bytes, plot_id: bytes) -> bool:
@@ -89,6 +90,7 @@ def main() -> int:
     with open(source, "rb") as f:
         data = bytearray(f.read())
     pool_pk, farmer_pk = check_source(bytes(data[:HEADER_END]))
+    k = data[51]
     os.makedirs(out_dir, exist_ok=True)
     written = kept = 0
     ids = set()
@@ -97,7 +99,7 @@ def main() -> int:
         if plot_id in ids:
             raise ValueError(f"plot id collision at {index}")
         ids.add(plot_id)
-        path = os.path.join(out_dir, file_name(index))
+        path = os.path.join(out_dir, file_name(k, index))
         if is_current(path, len(data), memo, plot_id):
             kept += 1
             continue
@@ -116,12 +118,12 @@ def main() -> int:
         raise ValueError("the source plot has no qualities for the check challenges")
     for index in sorted({0, count // 2, count - 1}):
         memo, plot_id = plot_keys(index, pool_pk, farmer_pk)
-        prover = DiskProver(os.path.join(out_dir, file_name(index)))
+        prover = DiskProver(os.path.join(out_dir, file_name(k, index)))
         if bytes(prover.get_id()) != plot_id or bytes(prover.get_memo()) != memo:
-            raise ValueError(f"{file_name(index)}: id or memo does not read back")
+            raise ValueError(f"{file_name(k, index)}: id or memo does not read back")
         got = [[bytes(q) for q in prover.get_qualities_for_challenge(c)] for c in challenges]
         if got != expected:
-            raise ValueError(f"{file_name(index)}: qualities differ from the source plot's")
+            raise ValueError(f"{file_name(k, index)}: qualities differ from the source plot's")
     print(f"plots={count} written={written} kept={kept}")
     return 0
 

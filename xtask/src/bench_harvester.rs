@@ -2,9 +2,10 @@
 //! Sickle's (release) on the same plots, driven by the same farmer, in one run. Target: Sickle
 //! ≤ 0.1× chia's time.
 //!
-//! 1. Plots: copies of the k=18 solo fixture with rewritten memo keys and plot ids
-//!    (`xtask/py/bench_harvester_plots.py`), cached in `target/bench-harvester/plots` (1,000 plots
-//!    ≈ 3.9 GB) and hard-linked into the run's plot directory, N at a time.
+//! 1. Plots: copies of the k=18 solo fixture (or, with `--k`, of the solo plot `gen-plots --k`
+//!    makes) with rewritten memo keys and plot ids (`xtask/py/bench_harvester_plots.py`), cached
+//!    in `target/bench-harvester/plots` (1,000 k=18 plots ≈ 3.9 GB; one k=26 plot is 1.4 GB) and
+//!    hard-linked into the run's plot directory, N at a time.
 //! 2. One chia root (`xtask/py/bench_harvester_setup.py`): testnet11 with the plot filter off
 //!    (`NUMBER_ZERO_BITS_PLOT_FILTER_V1: 0`), so every plot is looked up at every signage point;
 //!    its farmer peer is the driver. Both harvesters read this root.
@@ -145,19 +146,19 @@ fn parse_counts(plots: &str) -> Result<Vec<usize>> {
     Ok(counts)
 }
 
-/// Plot file name of cached plot `index` (as `bench_harvester_plots.py` names it).
-fn plot_name(index: usize) -> String {
-    format!("bench-k18-{index:04}.plot")
+/// Plot file name of cached plot `index` of size `k` (as `bench_harvester_plots.py` names it).
+fn plot_name(k: u32, index: usize) -> String {
+    format!("bench-k{k}-{index:04}.plot")
 }
 
-/// Empties `dir` and links the first `count` cached plots into it.
-fn link_plots(cache: &Path, dir: &Path, count: usize) -> Result<()> {
+/// Empties `dir` and links the first `count` cached plots of size `k` into it.
+fn link_plots(cache: &Path, dir: &Path, k: u32, count: usize) -> Result<()> {
     if dir.exists() {
         std::fs::remove_dir_all(dir).with_context(|| format!("emptying {}", dir.display()))?;
     }
     std::fs::create_dir_all(dir)?;
     for index in 0..count {
-        let name = plot_name(index);
+        let name = plot_name(k, index);
         let (from, to) = (cache.join(&name), dir.join(&name));
         std::fs::hard_link(&from, &to)
             .with_context(|| format!("linking {} to {}", from.display(), to.display()))?;
@@ -243,7 +244,7 @@ impl Bench<'_> {
 }
 
 /// Runs the whole benchmark.
-pub fn run(plots: &str, sps: usize, seed: u64) -> Result<()> {
+pub fn run(plots: &str, k: u32, sps: usize, seed: u64) -> Result<()> {
     let counts = parse_counts(plots)?;
     if sps == 0 {
         bail!("--sps must be at least 1");
@@ -275,7 +276,10 @@ pub fn run(plots: &str, sps: usize, seed: u64) -> Result<()> {
         "xtask bench-harvester: {max} plots in {} (made once, then reused)",
         cache.display()
     );
-    let source = workspace.join("crates/vectors/data/plots/k18-solo.plot");
+    let source = crate::pos::plot_path(k);
+    if !source.exists() {
+        crate::pos::gen_plots(Some(&k.to_string()))?;
+    }
     let max_text = max.to_string();
     venv::run_script(
         &python,
@@ -294,11 +298,11 @@ pub fn run(plots: &str, sps: usize, seed: u64) -> Result<()> {
     };
     std::fs::create_dir_all(&tmp.path)?;
     let result = measure(
-        &python, &workspace, &target, &tmp.path, &cache, &counts, sps, seed,
+        &python, &workspace, &target, &tmp.path, &cache, k, &counts, sps, seed,
     );
     tmp.keep = result.is_err();
     let rows = result?;
-    report(&rows, sps, seed, &target.join("bench-harvester.json"))
+    report(&rows, k, sps, seed, &target.join("bench-harvester.json"))
 }
 
 /// Measures every plot count; returns (plots, chia, sickle) per count.
@@ -309,6 +313,7 @@ fn measure(
     target: &Path,
     tmp: &Path,
     cache: &Path,
+    k: u32,
     counts: &[usize],
     sps: usize,
     seed: u64,
@@ -350,7 +355,7 @@ fn measure(
 
     let mut rows = Vec::new();
     for &plots in counts {
-        link_plots(cache, &plot_dir, plots)?;
+        link_plots(cache, &plot_dir, k, plots)?;
         eprintln!(
             "xtask bench-harvester: {plots} plots, chia and sickle harvesters, {sps} signage points each"
         );
@@ -371,13 +376,14 @@ fn measure(
 /// Prints the table and writes the JSON summary.
 fn report(
     rows: &[(usize, RunResult, RunResult)],
+    k: u32,
     sps: usize,
     seed: u64,
     json: &Path,
 ) -> Result<()> {
     println!(
-        "\nbench-harvester: signage point sent -> farming_info received, {sps} signage points per run \
-         after 1 warm-up, plot filter off, no full proofs (difficulty {DIFFICULTY})"
+        "\nbench-harvester: k={k} plots, signage point sent -> farming_info received, {sps} signage \
+         points per run after 1 warm-up, plot filter off, no full proofs (difficulty {DIFFICULTY})"
     );
     println!(
         "{:>6} | {:>10} {:>10} {:>10} | {:>10} {:>10} {:>10} | {:>12} | {:>6}",
@@ -428,7 +434,7 @@ fn report(
         }
     );
     let text = format!(
-        "{{\"benchmark\": \"bench-harvester\", \"reference\": {}, \"measure\": \"new_signage_point_harvester sent -> farming_info received, milliseconds\", \"sps\": {sps}, \"warm_up_sps\": 1, \"seed\": {seed}, \"difficulty\": {DIFFICULTY}, \"sub_slot_iters\": {SUB_SLOT_ITERS}, \"plot_filter_bits\": 0, \"k\": 18, \"target_ratio_p50\": {TARGET_RATIO}, \"results\": [{}]}}\n",
+        "{{\"benchmark\": \"bench-harvester\", \"reference\": {}, \"measure\": \"new_signage_point_harvester sent -> farming_info received, milliseconds\", \"sps\": {sps}, \"warm_up_sps\": 1, \"seed\": {seed}, \"difficulty\": {DIFFICULTY}, \"sub_slot_iters\": {SUB_SLOT_ITERS}, \"plot_filter_bits\": 0, \"k\": {k}, \"target_ratio_p50\": {TARGET_RATIO}, \"results\": [{}]}}\n",
         json_string(venv::CHIA_BLOCKCHAIN),
         entries.join(", ")
     );

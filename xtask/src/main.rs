@@ -65,9 +65,14 @@ enum Command {
     /// Signage point latency of chia's harvester and Sickle's on the same plots, then the plot
     /// manager at scale (what bench-harvester-scale measures).
     BenchHarvester {
-        /// Plot counts, comma-separated (k=18 copies, cached in target/bench-harvester).
+        /// Plot counts, comma-separated (copies of one k-sized plot, cached in
+        /// target/bench-harvester).
         #[arg(long, default_value = "1,100,1000")]
         plots: String,
+        /// Plot size: 18 copies the fixture; larger sizes copy a plot `gen-plots --k` makes
+        /// (1.4 GB per copy at k=26).
+        #[arg(long, default_value_t = 18)]
+        k: u32,
         /// Measured signage points per harvester and plot count.
         #[arg(long, default_value_t = 20)]
         sps: usize,
@@ -125,11 +130,12 @@ fn main() -> Result<()> {
         Command::BenchFarmer { harvesters, sps } => farmer::bench(&harvesters, sps),
         Command::BenchHarvester {
             plots,
+            k,
             sps,
             seed,
             scale,
         } => {
-            bench_harvester::run(&plots, sps, seed)?;
+            bench_harvester::run(&plots, k, sps, seed)?;
             match scale {
                 0 => Ok(()),
                 count => harvester_scale::run(count),

@@ -16,7 +16,8 @@ pub fn gen_plots(ks: Option<&str>) -> Result<()> {
     }
 }
 
-fn plot_path(k: u32) -> PathBuf {
+/// The solo plot of size `k`: the k=18 fixture, or one `gen_plots` made in target/pos-plots.
+pub(crate) fn plot_path(k: u32) -> PathBuf {
     let root = venv::workspace_root();
     if k == 18 {
         root.join("crates/vectors/data/plots/k18-solo.plot")
