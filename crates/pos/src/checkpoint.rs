@@ -181,7 +181,7 @@ impl Checkpoints<'_> {
                 .unwrap_or(1u64 << self.k);
             (v, above)
         });
-        if bounds.is_some() {
+        if bounds.is_some() && lo < hi {
             // C1[lo] is the C2 value itself: the crossing is after it.
             lo += 1;
         }
@@ -637,5 +637,35 @@ mod tests {
             probed_bytes / n,
             whole_bytes / n
         );
+    }
+
+    #[test]
+    fn a_c2_pointing_past_c1_gives_an_answer_not_a_panic() {
+        let (c1, _, values) = synthetic_c1(15_000);
+        // Three C2 values, so the third block would start at entry 20,000: past this C1.
+        let c2: Vec<u8> = [values[0], values[10_000], values[14_000]]
+            .iter()
+            .flat_map(|v| (*v as u32).to_be_bytes())
+            .collect();
+        let checkpoints = Checkpoints {
+            k: 32,
+            c1_start: 0,
+            c1_slots: values.len() as u64,
+            c2: &c2,
+            c1_cache: None,
+            c3_start: 0,
+            file_size: c1.len() as u64,
+        };
+        for target in [
+            values[14_000],
+            values[14_999],
+            u32::MAX.into(),
+            values[12_000],
+        ] {
+            for probe in [2, 7, C1_PROBE_ENTRIES, u64::MAX] {
+                // Any answer or error will do; the search must end without panicking.
+                let _ = checkpoints.plan_with(&c1[..], target, probe);
+            }
+        }
     }
 }
