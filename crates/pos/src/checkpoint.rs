@@ -668,4 +668,29 @@ mod tests {
             }
         }
     }
+
+    proptest::proptest! {
+        /// Any C1 bytes (sorted or not), C2 values and slot count: the search ends without
+        /// panicking, whatever it answers.
+        #[test]
+        fn the_c1_search_survives_any_tables(
+            c1 in proptest::collection::vec(proptest::num::u8::ANY, 0..3_000),
+            c2 in proptest::collection::vec(proptest::num::u32::ANY, 0..5),
+            slots in 0u64..40_000,
+            target in proptest::num::u32::ANY,
+            probe in 2u64..300,
+        ) {
+            let c2: Vec<u8> = c2.iter().flat_map(|v| v.to_be_bytes()).collect();
+            let checkpoints = Checkpoints {
+                k: 32,
+                c1_start: 0,
+                c1_slots: slots,
+                c2: &c2,
+                c1_cache: None,
+                c3_start: 0,
+                file_size: c1.len() as u64,
+            };
+            let _ = checkpoints.plan_with(&c1[..], u64::from(target), probe);
+        }
+    }
 }
