@@ -49,7 +49,7 @@ impl ReadAt for PlotFile {
 /// How many plot files the loaded plots of one manager may keep open between lookups.
 ///
 /// Opening a plot costs a path walk, an `open`, an `fstat` and a `close`: on the test machine
-/// about 5 µs of a 50 µs lookup. A plot whose lookup finds a slot keeps its handle until it is
+/// about 4 µs of a 50 µs lookup. A plot whose lookup finds a slot keeps its handle until it is
 /// unloaded (removed, changed or replaced by a refresh) or a lookup of it fails; plots beyond the
 /// limit open their file for each lookup, as chiapos does.
 #[derive(Debug)]

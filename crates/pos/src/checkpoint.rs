@@ -562,6 +562,20 @@ mod tests {
         assert_eq!(c2_values(&bytes[..5], 18).len(), 1);
     }
 
+    /// Checkpoints of a k=32 plot whose file holds C1 (`c1`) from offset 0, with `c1_slots`
+    /// slots and C2 entries `c2`.
+    fn k32<'a>(c1: &[u8], c2: &'a [u8], c1_slots: u64) -> Checkpoints<'a> {
+        Checkpoints {
+            k: 32,
+            c1_start: 0,
+            c1_slots,
+            c2,
+            c1_cache: None,
+            c3_start: 0,
+            file_size: c1.len() as u64,
+        }
+    }
+
     /// A C1 table of `entries` sorted values (k = 32, 4 bytes each, then the zero terminator),
     /// with runs of equal values, and its C2; as a file holding C1 from offset 0.
     fn synthetic_c1(entries: u64) -> (Vec<u8>, Vec<u8>, Vec<u64>) {
@@ -598,15 +612,7 @@ mod tests {
     #[test]
     fn interpolated_c1_windows_find_what_reading_whole_blocks_finds() {
         let (c1, c2, values) = synthetic_c1(35_000);
-        let checkpoints = Checkpoints {
-            k: 32,
-            c1_start: 0,
-            c1_slots: values.len() as u64 + 1,
-            c2: &c2,
-            c1_cache: None,
-            c3_start: 0,
-            file_size: c1.len() as u64,
-        };
+        let checkpoints = k32(&c1, &c2, values.len() as u64 + 1);
         let reader = crate::read_at::CountingReader::new(c1.clone());
         let mut targets = vec![0, 1, (1 << 32) - 1, values[0] - 1];
         for (i, v) in values.iter().enumerate().step_by(97) {
@@ -647,15 +653,7 @@ mod tests {
             .iter()
             .flat_map(|v| (*v as u32).to_be_bytes())
             .collect();
-        let checkpoints = Checkpoints {
-            k: 32,
-            c1_start: 0,
-            c1_slots: values.len() as u64,
-            c2: &c2,
-            c1_cache: None,
-            c3_start: 0,
-            file_size: c1.len() as u64,
-        };
+        let checkpoints = k32(&c1, &c2, values.len() as u64);
         for target in [
             values[14_000],
             values[14_999],
@@ -681,15 +679,7 @@ mod tests {
             probe in 2u64..300,
         ) {
             let c2: Vec<u8> = c2.iter().flat_map(|v| v.to_be_bytes()).collect();
-            let checkpoints = Checkpoints {
-                k: 32,
-                c1_start: 0,
-                c1_slots: slots,
-                c2: &c2,
-                c1_cache: None,
-                c3_start: 0,
-                file_size: c1.len() as u64,
-            };
+            let checkpoints = k32(&c1, &c2, slots);
             let _ = checkpoints.plan_with(&c1[..], u64::from(target), probe);
         }
     }

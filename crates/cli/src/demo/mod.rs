@@ -41,10 +41,6 @@ use tokio_util::sync::CancellationToken;
 use crate::CmdResult;
 use view::{ObservedChain, Totals};
 
-/// Plot files the demo's harvesters together keep open between lookups: well inside the usual
-/// 1024-file limit; plots beyond it open their file per lookup.
-const OPEN_PLOT_FILES: usize = 512;
-
 /// Most harvesters `--harvesters` accepts (each gets its own RSA-2048 certificate).
 pub const MAX_HARVESTERS: usize = 100;
 /// How long the harvesters get to connect before the demo gives up.
@@ -405,8 +401,7 @@ async fn start(
             Duration::from_secs(refresh.retry_invalid_seconds),
             threads,
             Arc::new(open_file),
-        )
-        .keep_files_open(OPEN_PLOT_FILES / usize::from(args.harvesters).max(1));
+        );
         let limits = LookupLimits {
             concurrency: Arc::new(Semaphore::new(threads)),
             deadline: LOOKUP_DEADLINE,
