@@ -69,7 +69,7 @@ struct Args {
     #[arg(long)]
     no_plot_cache: bool,
     /// Plot files lookups may keep open between signage points (default 0: open the file for
-    /// every lookup). Saves about 4 µs per lookup; a deleted plot's space is freed at the next
+    /// every lookup). Saves about 3 µs per lookup; a deleted plot's space is freed at the next
     /// refresh instead of at once.
     #[arg(long, value_name = "N", default_value_t = 0)]
     open_plot_files: usize,
