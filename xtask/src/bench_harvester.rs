@@ -5,7 +5,8 @@
 //! 1. Plots: copies of the k=18 solo fixture (or, with `--k`, of the solo plot `gen-plots --k`
 //!    makes) with rewritten memo keys and plot ids (`xtask/py/bench_harvester_plots.py`), cached
 //!    in `target/bench-harvester/plots` (1,000 k=18 plots ≈ 3.9 GB; one k=26 plot is 1.4 GB) and
-//!    hard-linked into the run's plot directory, N at a time.
+//!    hard-linked into the run's plot directory, N at a time, then read once into page cache
+//!    when they take at most half of the memory available (both harvesters then start alike).
 //! 2. One chia root (`xtask/py/bench_harvester_setup.py`): testnet11 with the plot filter off
 //!    (`NUMBER_ZERO_BITS_PLOT_FILTER_V1: 0`), so every plot is looked up at every signage point;
 //!    its farmer peer is the driver. Both harvesters read this root.
@@ -163,6 +164,60 @@ fn link_plots(cache: &Path, dir: &Path, k: u32, count: usize) -> Result<()> {
         std::fs::hard_link(&from, &to)
             .with_context(|| format!("linking {} to {}", from.display(), to.display()))?;
     }
+    Ok(())
+}
+
+/// `MemAvailable` of a `/proc/meminfo` text, in bytes.
+fn mem_available(meminfo: &str) -> Option<u64> {
+    let line = meminfo
+        .lines()
+        .find_map(|line| line.strip_prefix("MemAvailable:"))?;
+    let kib = line.trim().strip_suffix("kB")?.trim().parse::<u64>().ok()?;
+    kib.checked_mul(1024)
+}
+
+/// Whether `total` bytes of plots should be read into page cache: only when they take at most
+/// half of the memory available, so reading them does not push out the rest of the machine.
+fn fits_page_cache(total: u64, available: Option<u64>) -> bool {
+    available.is_some_and(|available| total <= available / 2)
+}
+
+/// Reads every file of `dir` once, so that both harvesters start from plots in page cache (a
+/// run right after another k's plots were written would otherwise give the first harvester the
+/// disk reads). Skipped, and said, when the plots would not fit.
+fn read_into_page_cache(dir: &Path) -> Result<()> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let path = entry?.path();
+        let len = std::fs::metadata(&path)?.len();
+        files.push((path, len));
+    }
+    let total: u64 = files.iter().map(|(_, len)| len).sum();
+    let available = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| mem_available(&text));
+    let gib = |bytes: u64| bytes as f64 / f64::from(1u32 << 30);
+    if !fits_page_cache(total, available) {
+        eprintln!(
+            "xtask bench-harvester: {:.1} GiB of plots is more than half of the memory available \
+             ({:.1} GiB); not reading them into page cache first",
+            gib(total),
+            gib(available.unwrap_or(0))
+        );
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    for (path, _) in &files {
+        let mut file =
+            std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        std::io::copy(&mut file, &mut std::io::sink())
+            .with_context(|| format!("reading {}", path.display()))?;
+    }
+    eprintln!(
+        "xtask bench-harvester: read {:.1} GiB of plots into page cache in {:.1} s",
+        gib(total),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -356,6 +411,7 @@ fn measure(
     let mut rows = Vec::new();
     for &plots in counts {
         link_plots(cache, &plot_dir, k, plots)?;
+        read_into_page_cache(&plot_dir)?;
         eprintln!(
             "xtask bench-harvester: {plots} plots, chia and sickle harvesters, {sps} signage points each"
         );
@@ -453,6 +509,18 @@ mod tests {
         assert!(parse_counts("").is_err());
         assert!(parse_counts("0").is_err());
         assert!(parse_counts("ten").is_err());
+    }
+
+    #[test]
+    fn plots_are_read_into_page_cache_only_when_they_fit() {
+        let meminfo =
+            "MemTotal:       24000000 kB\nMemFree:  100 kB\nMemAvailable:   20000000 kB\n";
+        let available = mem_available(meminfo);
+        assert_eq!(available, Some(20_000_000 * 1024));
+        assert!(fits_page_cache(4 << 30, available));
+        assert!(!fits_page_cache(14 << 30, available));
+        assert!(!fits_page_cache(1, mem_available("MemTotal: 1 kB\n")));
+        assert_eq!(mem_available("MemAvailable: lots kB\n"), None);
     }
 
     #[test]
