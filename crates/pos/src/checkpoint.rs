@@ -171,15 +171,11 @@ impl Checkpoints<'_> {
         let (mut lo, mut hi) = c1_search_range(c2.clone(), target, self.c1_slots);
         // The first C1 index above the target is in [lo, hi]. Known values at lo − 1 (≤ target)
         // and at hi (> target), from C2 (the block's first entry is C2's value) and k.
-        let block = lo / CHECKPOINT2_INTERVAL;
-        let below = c2.clone().nth(block as usize).filter(|&v| v <= target);
+        let mut c2_from_block = c2.skip((lo / CHECKPOINT2_INTERVAL) as usize);
+        let below = c2_from_block.next().filter(|&v| v <= target);
         let mut bounds = below.map(|v| {
-            let above = c2
-                .clone()
-                .nth(block as usize + 1)
-                .filter(|&v| v > target)
-                .unwrap_or(1u64 << self.k);
-            (v, above)
+            let above = c2_from_block.next().filter(|&v| v > target);
+            (v, above.unwrap_or(1u64 << self.k))
         });
         if bounds.is_some() && lo < hi {
             // C1[lo] is the C2 value itself: the crossing is after it.
